@@ -1,0 +1,30 @@
+import type { ErrorCode } from '@lab/contracts'
+
+/** An error whose status, code and message are safe to show to the client as they are. */
+export class AppError extends Error {
+  readonly statusCode: number
+  readonly code: ErrorCode
+
+  constructor(statusCode: number, code: ErrorCode, message: string) {
+    super(message)
+    this.name = 'AppError'
+    this.statusCode = statusCode
+    this.code = code
+  }
+}
+
+/** Raised by the Redis and Postgres clients when the store cannot be reached in time. */
+export class StoreUnavailableError extends AppError {
+  readonly store: 'redis' | 'postgres'
+
+  constructor(store: 'redis' | 'postgres', options?: { cause?: unknown }) {
+    super(503, 'STORE_UNAVAILABLE', `The ${store === 'redis' ? 'Redis' : 'Postgres'} store is unavailable`)
+    this.store = store
+    if (options?.cause !== undefined) this.cause = options.cause
+  }
+}
+
+export const authMissing = () => new AppError(401, 'AUTH_MISSING', 'Authentication required')
+export const authInvalid = (message = 'Invalid credential') => new AppError(401, 'AUTH_INVALID', message)
+export const authExpired = () => new AppError(401, 'AUTH_EXPIRED', 'Credential expired')
+export const authRevoked = (message = 'Credential revoked') => new AppError(401, 'AUTH_REVOKED', message)

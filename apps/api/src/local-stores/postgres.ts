@@ -1,0 +1,24 @@
+import { PGlite } from '@electric-sql/pglite'
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { freePort } from './free-port.ts'
+import type { LocalStore } from './index.ts'
+
+/**
+ * Postgres in WebAssembly (PGlite) behind a real wire-protocol socket, so `pg` talks to it exactly as
+ * to a server. In memory: the demo starts with an empty database each time. All connections share
+ * one backend, so the API uses a pool of one connection with it.
+ */
+export async function startEmbeddedPostgres(): Promise<LocalStore> {
+  const db = await PGlite.create()
+  const port = await freePort()
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 4 })
+  await server.start()
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    description: `embedded Postgres (PGlite) on port ${port}`,
+    stop: async () => {
+      await server.stop()
+      await db.close()
+    },
+  }
+}

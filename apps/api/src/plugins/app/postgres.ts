@@ -1,0 +1,73 @@
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { runner } from 'node-pg-migrate'
+import pg from 'pg'
+import { StoreUnavailableError } from '../../errors.ts'
+import type { AppOptions } from '../../app.ts'
+import { redactUrl } from '../../config.ts'
+import { measureRoundTrip } from './round-trips.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pg: pg.Pool
+  }
+}
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url))
+
+/** A SQLSTATE from the server means Postgres answered; anything else, or a connection-class state, is an outage. */
+function isOutage(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true
+  return code.startsWith('08') || code.startsWith('57P') || code.startsWith('53')
+}
+
+/** "SELECT sessions" from a statement's name, or from its verb and first table. */
+export function describeQuery(query: string | pg.QueryConfig): string {
+  if (typeof query !== 'string' && query.name) return query.name
+  const text = typeof query === 'string' ? query : query.text
+  const verb = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY'
+  const table = /\b(?:from|into|update)\s+([a-z_][\w.]*)/i.exec(text)?.[1]
+  return table ? `${verb} ${table}` : verb
+}
+
+/** Instruments the pool once: every query is timed, attributed and, when Postgres is unreachable, turned into a 503. */
+function instrument(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (q: string | pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>
+  pool.query = ((q: string | pg.QueryConfig, values?: unknown[]) =>
+    measureRoundTrip('pg', describeQuery(q), () => query(q, values)).catch((error: unknown) => {
+      throw isOutage(error) ? new StoreUnavailableError('postgres', { cause: error }) : error
+    })) as pg.Pool['query']
+}
+
+async function postgresPlugin(fastify: FastifyInstance, opts: AppOptions) {
+  const { databaseUrl, postgresPoolMax } = opts.config
+  try {
+    await runner({
+      databaseUrl,
+      dir: MIGRATIONS_DIR,
+      migrationsTable: 'pgmigrations',
+      direction: 'up',
+      count: Infinity,
+      log: (message) => fastify.log.debug(message),
+    })
+  } catch (error) {
+    throw new Error(`Cannot migrate Postgres at ${redactUrl(databaseUrl)}: ${(error as Error).message}`, { cause: error })
+  }
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: postgresPoolMax,
+    connectionTimeoutMillis: 1000,
+    query_timeout: 2000,
+    idleTimeoutMillis: 30_000,
+  })
+  pool.on('error', (error) => fastify.log.warn({ err: error }, 'idle postgres connection failed'))
+  instrument(pool)
+  fastify.decorate('pg', pool)
+  fastify.addHook('onClose', async () => {
+    await pool.end()
+  })
+}
+
+export default fp(postgresPlugin, { name: 'postgres', dependencies: ['round-trips'] })

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { RequestRecord } from '@lab/contracts'
+
+type Listener = (record: RequestRecord) => void
+
+/** The live feed of request records the web lab draws its timelines from. */
+export interface RecordFeed {
+  subscribe(listener: Listener): () => void
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    records: RecordFeed
+  }
+}
+
+async function requestRecords(fastify: FastifyInstance) {
+  const listeners = new Set<Listener>()
+
+  fastify.decorate('records', {
+    subscribe(listener: Listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  } satisfies RecordFeed)
+
+  fastify.addHook('onResponse', async (request, reply) => {
+    if (listeners.size === 0 || !request.trace || request.routeOptions.config.untraced) return
+    const record: RequestRecord = {
+      requestId: request.id,
+      at: new Date(Date.now() - reply.elapsedTime).toISOString(),
+      strategy: request.routeOptions.config.strategy ?? null,
+      method: request.method,
+      route: request.routeOptions.url ?? request.url.split('?')[0] ?? '',
+      statusCode: reply.statusCode,
+      errorCode: request.trace.errorCode,
+      durationMs: reply.elapsedTime,
+      authMs: request.trace.authMs,
+      roundTrips: request.trace.roundTrips,
+    }
+    for (const listener of listeners) listener(record)
+  })
+}
+
+export default fp(requestRecords, { name: 'request-records', dependencies: ['round-trips'] })

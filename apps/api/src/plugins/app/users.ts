@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { hash, verify } from '@node-rs/argon2'
+import type { Role, User } from '@lab/contracts'
+import type { AppOptions } from '../../app.ts'
+
+/** OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane); argon2id is the library's default algorithm. */
+const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 }
+
+export const DEMO_USERS: ReadonlyArray<{ username: string; password: string; role: Role }> = [
+  { username: 'alice', password: 'alice-password', role: 'user' },
+  { username: 'admin', password: 'admin-password', role: 'admin' },
+]
+
+export interface UserService {
+  /** The user when the password matches; null for a wrong password and an unknown user alike, in about the same time. */
+  verifyCredentials(username: string, password: string): Promise<User | null>
+  create(username: string, password: string, role: Role): Promise<User>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    users: UserService
+  }
+}
+
+async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
+  const { pg } = fastify
+  // An unknown user still costs one argon2 verification, so timing does not reveal which usernames exist.
+  const decoyHash = await hash(randomBytes(32), ARGON2)
+
+  const users: UserService = {
+    async verifyCredentials(username, password) {
+      const { rows } = await pg.query<User & { password_hash: string }>({
+        name: 'SELECT users',
+        text: 'SELECT id, username, role, password_hash FROM users WHERE username = $1',
+        values: [username],
+      })
+      const row = rows[0]
+      const matches = await verify(row?.password_hash ?? decoyHash, password)
+      return row && matches ? { id: row.id, username: row.username, role: row.role } : null
+    },
+    async create(username, password, role) {
+      const { rows } = await pg.query<User>(
+        'INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) RETURNING id, username, role',
+        [username, await hash(password, ARGON2), role],
+      )
+      return rows[0] as User
+    },
+  }
+
+  if (opts.config.seedDemoUsers) {
+    for (const user of DEMO_USERS) {
+      await pg.query(
+        'INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) ON CONFLICT (username) DO NOTHING',
+        [user.username, await hash(user.password, ARGON2), user.role],
+      )
+    }
+  }
+  fastify.decorate('users', users)
+}
+
+export default fp(usersPlugin, { name: 'users', dependencies: ['postgres'] })

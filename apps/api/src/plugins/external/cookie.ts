@@ -1,0 +1,5 @@
+import cookie, { type FastifyCookieOptions } from '@fastify/cookie'
+
+export const autoConfig: FastifyCookieOptions = {}
+
+export default cookie

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto'
+import type { TestContext } from 'node:test'
+import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
+import fp from 'fastify-plugin'
+import { countRoundTrips, type StrategyName } from '@lab/contracts'
+import app, { serverOptions, type AppConfig } from '../src/app.ts'
+
+/** The servers CI and every session's machine run; a developer may point the tests elsewhere. */
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    profile: 'production',
+    host: '127.0.0.1',
+    port: 0,
+    databaseUrl: DATABASE_URL,
+    redisUrl: REDIS_URL,
+    postgresPoolMax: 4,
+    jwtSecret: randomBytes(32).toString('base64url'),
+    sessionSecret: randomBytes(32).toString('base64url'),
+    accessTokenTtl: 120,
+    refreshTokenTtl: 3600,
+    sessionTtl: 3600,
+    loginRateLimit: 10_000,
+    seedDemoUsers: true,
+    logLevel: 'silent',
+    generatedSecrets: [],
+    ...overrides,
+  }
+}
+
+/** Builds the whole API as server.ts does, on the real stores, and closes it after the test. */
+export async function buildApp(t: TestContext, overrides: Partial<AppConfig> = {}): Promise<FastifyInstance> {
+  const config = testConfig(overrides)
+  const fastify = Fastify(serverOptions(config))
+  // Unwrapped so the tests can reach the app's decorators (pg, redis), as in fastify/demo's helper.
+  await fastify.register(fp(app), { config })
+  await fastify.ready()
+  t.after(() => fastify.close())
+  return fastify
+}
+
+/** What a client keeps between requests: the session cookie or the bearer token, and the refresh cookie. */
+export interface Credential {
+  cookies: Record<string, string>
+  accessToken?: string
+}
+
+export const ALICE = { username: 'alice', password: 'alice-password' }
+export const ADMIN = { username: 'admin', password: 'admin-password' }
+
+export function cookieHeader(credential: Credential): string {
+  return Object.entries(credential.cookies).map(([name, value]) => `${name}=${value}`).join('; ')
+}
+
+export function headersFor(credential: Credential | undefined): Record<string, string> {
+  if (!credential) return {}
+  const headers: Record<string, string> = {}
+  const cookie = cookieHeader(credential)
+  if (cookie) headers.cookie = cookie
+  if (credential.accessToken) headers.authorization = `Bearer ${credential.accessToken}`
+  return headers
+}
+
+/** Applies a response's Set-Cookie headers to a credential, as a browser would. */
+export function keepCookies(credential: Credential, response: LightMyRequestResponse): void {
+  for (const cookie of response.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
+    const expired = cookie.maxAge === 0 || (cookie.expires !== undefined && cookie.expires.getTime() <= Date.now())
+    if (expired || cookie.value === '') delete credential.cookies[cookie.name]
+    else credential.cookies[cookie.name] = cookie.value
+  }
+}
+
+export async function login(
+  fastify: FastifyInstance,
+  strategy: StrategyName,
+  user = ALICE,
+  credential: Credential = { cookies: {} },
+): Promise<{ response: LightMyRequestResponse; credential: Credential }> {
+  const response = await fastify.inject({
+    method: 'POST',
+    url: `/api/${strategy}/login`,
+    headers: headersFor(credential),
+    payload: user,
+  })
+  keepCookies(credential, response)
+  const body = response.json<{ accessToken?: string }>()
+  if (body.accessToken) credential.accessToken = body.accessToken
+  return { response, credential }
+}
+
+export function call(fastify: FastifyInstance, method: 'GET' | 'POST', url: string, credential?: Credential) {
+  return fastify.inject({ method, url, headers: headersFor(credential) })
+}
+
+export function roundTrips(response: LightMyRequestResponse) {
+  return countRoundTrips(response.headers['server-timing'] as string | undefined)
+}

@@ -1,0 +1,3 @@
+export * from './strategies.ts'
+export * from './schemas.ts'
+export * from './server-timing.ts'

@@ -1,0 +1,108 @@
+import { Type, type Static } from 'typebox'
+import { STRATEGIES } from './strategies.ts'
+
+export const StrategySchema = Type.Enum(STRATEGIES)
+
+export const RoleSchema = Type.Enum(['user', 'admin'])
+export type Role = Static<typeof RoleSchema>
+
+export const UserSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  username: Type.String(),
+  role: RoleSchema,
+})
+export type User = Static<typeof UserSchema>
+
+export const LoginBodySchema = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+)
+export type LoginBody = Static<typeof LoginBodySchema>
+
+export const MeResponseSchema = Type.Object({
+  user: UserSchema,
+  strategy: StrategySchema,
+})
+export type MeResponse = Static<typeof MeResponseSchema>
+
+export const LoginResponseSchema = Type.Object({
+  user: UserSchema,
+  strategy: StrategySchema,
+  accessToken: Type.Optional(Type.String()),
+  accessTokenExpiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+})
+export type LoginResponse = Static<typeof LoginResponseSchema>
+
+export const RefreshResponseSchema = Type.Object({
+  user: UserSchema,
+  strategy: StrategySchema,
+  accessToken: Type.String(),
+  accessTokenExpiresAt: Type.String({ format: 'date-time' }),
+})
+export type RefreshResponse = Static<typeof RefreshResponseSchema>
+
+export const ERROR_CODES = [
+  'AUTH_MISSING',
+  'AUTH_INVALID',
+  'AUTH_EXPIRED',
+  'AUTH_REVOKED',
+  'INVALID_CREDENTIALS',
+  'FORBIDDEN',
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'STORE_UNAVAILABLE',
+  'INTERNAL_ERROR',
+] as const
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export const ErrorBodySchema = Type.Object({
+  statusCode: Type.Integer(),
+  code: Type.Enum(ERROR_CODES),
+  error: Type.String(),
+  message: Type.String(),
+})
+export type ErrorBody = Static<typeof ErrorBodySchema>
+
+const StoreStateSchema = Type.Enum(['up', 'down'])
+export const HealthSchema = Type.Object({
+  status: Type.Enum(['ok', 'degraded']),
+  redis: StoreStateSchema,
+  postgres: StoreStateSchema,
+})
+export type Health = Static<typeof HealthSchema>
+
+export const StoreNameSchema = Type.Enum(['redis', 'pg'])
+export type StoreName = Static<typeof StoreNameSchema>
+
+/** One round trip to Redis or Postgres made while serving a request. */
+export const RoundTripSchema = Type.Object({
+  store: StoreNameSchema,
+  command: Type.String(),
+  /** milliseconds from the start of the request to the command being sent */
+  startMs: Type.Number(),
+  durationMs: Type.Number(),
+  ok: Type.Boolean(),
+})
+export type RoundTrip = Static<typeof RoundTripSchema>
+
+/** What the API publishes on its live stream (`GET /api/records`) after every request. */
+export const RequestRecordSchema = Type.Object({
+  requestId: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  strategy: Type.Union([StrategySchema, Type.Null()]),
+  method: Type.String(),
+  route: Type.String(),
+  statusCode: Type.Integer(),
+  errorCode: Type.Union([Type.String(), Type.Null()]),
+  durationMs: Type.Number(),
+  authMs: Type.Union([Type.Number(), Type.Null()]),
+  roundTrips: Type.Array(RoundTripSchema),
+})
+export type RequestRecord = Static<typeof RequestRecordSchema>
