@@ -38,6 +38,8 @@ export function serverOptions(config: Pick<AppConfig, 'logLevel'>): FastifyServe
 /** The whole API as one plugin: third-party plugins, then our services, then the routes under /api. */
 export default async function app(fastify: FastifyInstance, opts: AppOptions) {
   fastify.decorate('config', opts.config)
+  // JSON is the only body this API reads: anything else is a 415, and a cross-site form cannot post a login.
+  fastify.removeContentTypeParser('text/plain')
   await fastify.register(autoload, { dir: join(import.meta.dirname, 'plugins/external'), options: opts })
   await fastify.register(autoload, { dir: join(import.meta.dirname, 'plugins/app'), options: opts })
   await fastify.register(autoload, { dir: join(import.meta.dirname, 'routes'), options: { ...opts, prefix: '/api' } })

@@ -50,6 +50,8 @@ async function postgresPlugin(fastify: FastifyInstance, opts: AppOptions) {
       migrationsTable: 'pgmigrations',
       direction: 'up',
       count: Infinity,
+      // Replicas (and parallel test files) starting together take turns instead of failing.
+      advisoryLockMode: 'wait',
       log: (message) => fastify.log.debug(message),
     })
   } catch (error) {

@@ -25,7 +25,7 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
       const audience = audienceOf(name)
       await scope.register(fastifyJwt, {
         secret: config.jwtSecret,
-        sign: { algorithm: 'HS256', iss: ISSUER, aud: audience, expiresIn: config.accessTokenTtl * 1000 },
+        sign: { algorithm: 'HS256', iss: ISSUER, aud: audience, expiresIn: config.accessTokenTtl /* seconds */ },
         verify: {
           algorithms: ['HS256'],
           allowedIss: ISSUER,

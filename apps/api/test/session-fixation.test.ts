@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { ADMIN, buildApp, call, login } from './helpers.ts'
+
+for (const strategy of ['session', 'session-pg'] as const) {
+  const cookieName = strategy === 'session' ? 'sid' : 'sid_pg'
+
+  test(`${strategy}: a cookie planted before login is not authenticated after it`, async (t) => {
+    const fastify = await buildApp(t)
+    // The attacker holds a real session of their own and plants its cookie in the victim's browser.
+    const attacker = await login(fastify, strategy)
+    const planted = attacker.credential.cookies[cookieName] as string
+    const victim = await login(fastify, strategy, ADMIN, { cookies: { [cookieName]: planted } })
+    assert.equal(victim.response.statusCode, 200)
+
+    const issued = victim.credential.cookies[cookieName]
+    assert.ok(issued && issued !== planted, 'login issues a new session id')
+    const withPlanted = await call(fastify, 'GET', `/api/${strategy}/me`, { cookies: { [cookieName]: planted } })
+    assert.notEqual(withPlanted.statusCode === 200 && withPlanted.json().user.username, 'admin')
+    assert.equal(withPlanted.statusCode, 401, 'the planted session was destroyed at login')
+    const asVictim = await call(fastify, 'GET', `/api/${strategy}/me`, victim.credential)
+    assert.equal(asVictim.json().user.username, 'admin')
+  })
+
+  test(`${strategy}: an id the server never issued is replaced at login`, async (t) => {
+    const fastify = await buildApp(t)
+    const forged = 'attacker-chosen-session-id-0000000'
+    const victim = await login(fastify, strategy, ADMIN, { cookies: { [cookieName]: forged } })
+    assert.equal(victim.response.statusCode, 200)
+    assert.ok(!(victim.credential.cookies[cookieName] as string).startsWith(forged))
+    const withForged = await call(fastify, 'GET', `/api/${strategy}/me`, { cookies: { [cookieName]: forged } })
+    assert.equal(withForged.statusCode, 401)
+  })
+
+  test(`${strategy}: a tampered cookie is a 401, not a 500`, async (t) => {
+    const fastify = await buildApp(t)
+    const { credential } = await login(fastify, strategy)
+    const [id, signature] = (credential.cookies[cookieName] as string).split('.')
+    for (const value of [`${id}.${'A'.repeat(signature?.length ?? 43)}`, `${id}x.${signature}`, '', '%%%', 'a'.repeat(4000)]) {
+      const response = await call(fastify, 'GET', `/api/${strategy}/me`, { cookies: { [cookieName]: value } })
+      assert.equal(response.statusCode, 401, value.slice(0, 40))
+    }
+  })
+}
