@@ -17,6 +17,7 @@ export async function startEmbeddedPostgres(): Promise<LocalStore> {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     description: `embedded Postgres (PGlite) on port ${port}`,
     stop: async () => {
+      if (db.closed) return
       await server.stop()
       await db.close()
     },

@@ -30,10 +30,15 @@ export class RedisNotFoundError extends Error {
   }
 }
 
-/** The Redis on 127.0.0.1:6379 when one answers, else a `redis-server` from PATH on a free port, without persistence. */
+/** The Redis on 127.0.0.1:6379 when one answers, else a `redis-server` from PATH on a free port. */
 export async function provideRedis(): Promise<LocalStore> {
   if (await answers(DEFAULT_REDIS_URL)) return { url: DEFAULT_REDIS_URL, description: 'Redis on 127.0.0.1:6379', stop: async () => {} }
-  const port = await freePort()
+  return startRedisServer()
+}
+
+/** A `redis-server` from PATH on the given port (a free one by default), without persistence. */
+export async function startRedisServer(port?: number): Promise<LocalStore> {
+  port ??= await freePort()
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   })

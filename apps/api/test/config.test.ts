@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { test } from 'node:test'
+import { ConfigError, loadConfig, redactUrl } from '../src/config.ts'
+
+const strong = () => randomBytes(32).toString('base64url')
+
+test('outside the demo profile a missing secret stops the API with a message saying how to set one', () => {
+  assert.throws(() => loadConfig({ SESSION_SECRET: strong() }), (error: unknown) => {
+    assert.ok(error instanceof ConfigError)
+    assert.match(error.message, /JWT_SECRET is not set.*openssl rand/)
+    return true
+  })
+})
+
+test('outside the demo profile short or repetitive secrets are refused', () => {
+  for (const weak of ['secret', 'a'.repeat(64), 'secretsecretsecretsecretsecretsecret']) {
+    assert.throws(() => loadConfig({ JWT_SECRET: weak, SESSION_SECRET: strong() }), ConfigError, weak)
+    assert.throws(() => loadConfig({ JWT_SECRET: strong(), SESSION_SECRET: weak }), ConfigError, weak)
+  }
+})
+
+test('the demo profile generates missing secrets, says so, and seeds the demo users', () => {
+  const config = loadConfig({ LAB_PROFILE: 'demo' })
+  assert.deepEqual(config.generatedSecrets, ['JWT_SECRET', 'SESSION_SECRET'])
+  assert.ok(Buffer.from(config.jwtSecret, 'base64url').length >= 32)
+  assert.notEqual(config.jwtSecret, config.sessionSecret)
+  assert.equal(config.seedDemoUsers, true)
+  assert.equal(loadConfig({ JWT_SECRET: strong(), SESSION_SECRET: strong() }).seedDemoUsers, false)
+})
+
+test('numbers and URLs are validated once, at start', () => {
+  const secrets = { JWT_SECRET: strong(), SESSION_SECRET: strong() }
+  const config = loadConfig({ ...secrets, PORT: '4100', ACCESS_TOKEN_TTL: '5' })
+  assert.deepEqual([config.port, config.accessTokenTtl, config.refreshTokenTtl], [4100, 5, 7 * 24 * 3600])
+  for (const bad of [{ PORT: 'eighty' }, { ACCESS_TOKEN_TTL: '0' }, { DATABASE_URL: 'mysql://x' }, { REDIS_URL: 'http://x' }, { LAB_PROFILE: 'staging' }]) {
+    assert.throws(() => loadConfig({ ...secrets, ...bad }), ConfigError, JSON.stringify(bad))
+  }
+})
+
+test('store URLs are logged without their password', () => {
+  assert.equal(redactUrl('postgres://lab:hunter2@db:5432/lab'), 'postgres://lab:***@db:5432/lab')
+  assert.equal(redactUrl('redis://127.0.0.1:6379'), 'redis://127.0.0.1:6379')
+})

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { countRoundTrips, parseServerTiming, type RequestRecord } from '@lab/contracts'
+import { buildApp } from './helpers.ts'
+
+/** Reads `record` events from a Server-Sent Events body until `done` says enough. */
+async function collect(body: ReadableStream<Uint8Array>, done: (records: RequestRecord[]) => boolean): Promise<RequestRecord[]> {
+  const records: RequestRecord[] = []
+  let buffer = ''
+  for await (const chunk of body.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk
+    let end: number
+    while ((end = buffer.indexOf('\n\n')) !== -1) {
+      const event = buffer.slice(0, end)
+      buffer = buffer.slice(end + 2)
+      const data = /^data: (.*)$/m.exec(event)?.[1]
+      if (/^event: record$/m.test(event) && data) records.push(JSON.parse(data) as RequestRecord)
+    }
+    if (done(records)) break
+  }
+  return records
+}
+
+test('every request is published on the live stream with the round trips its Server-Timing reports', async (t) => {
+  const fastify = await buildApp(t)
+  const base = await fastify.listen({ host: '127.0.0.1', port: 0 })
+  const stream = new AbortController()
+  t.after(() => stream.abort())
+  const events = await fetch(`${base}/api/records`, { signal: stream.signal })
+  assert.equal(events.headers.get('content-type'), 'text/event-stream; charset=utf-8')
+
+  const login = await fetch(`${base}/api/session/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
+  })
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string
+  const me = await fetch(`${base}/api/session/me`, { headers: { cookie } })
+  const denied = await fetch(`${base}/api/jwt/me`)
+  const ids = [login, me, denied].map((response) => response.headers.get('x-request-id'))
+  assert.ok(ids.every(Boolean), 'every response names its request')
+
+  const records = await collect(events.body as ReadableStream<Uint8Array>, (seen) =>
+    ids.every((id) => seen.some((record) => record.requestId === id)),
+  )
+  const byId = (id: string | null) => records.find((record) => record.requestId === id) as RequestRecord
+
+  const meRecord = byId(ids[1] as string)
+  assert.equal(meRecord.strategy, 'session')
+  assert.equal(meRecord.route, '/api/session/me')
+  assert.equal(meRecord.statusCode, 200)
+  assert.equal(meRecord.errorCode, null)
+  assert.ok(typeof meRecord.authMs === 'number' && meRecord.authMs > 0)
+  const timing = parseServerTiming(me.headers.get('server-timing'))
+  assert.deepEqual(
+    meRecord.roundTrips.map((trip) => [trip.store, trip.command]),
+    timing.filter((entry) => entry.name === 'redis' || entry.name === 'pg').map((entry) => [entry.name, entry.desc]),
+  )
+  assert.deepEqual(countRoundTrips(me.headers.get('server-timing')), { redis: 1, pg: 0 })
+
+  const loginRecord = byId(ids[0] as string)
+  assert.ok(loginRecord.roundTrips.some((trip) => trip.store === 'pg' && trip.command === 'SELECT users'), 'login reads the user')
+
+  const deniedRecord = byId(ids[2] as string)
+  assert.deepEqual([deniedRecord.statusCode, deniedRecord.errorCode, deniedRecord.roundTrips.length], [401, 'AUTH_MISSING', 0])
+})
