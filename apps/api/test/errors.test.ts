@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict'
-import { createHmac } from 'node:crypto'
 import { test } from 'node:test'
 import { buildApp, call, login } from './helpers.ts'
-
-const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
 
 function assertClientError(response: { statusCode: number; json: () => Record<string, unknown>; body: string }, status: number, code: string) {
   assert.equal(response.statusCode, status, response.body)
@@ -12,38 +9,6 @@ function assertClientError(response: { statusCode: number; json: () => Record<st
   assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode'])
   assert.doesNotMatch(response.body, /fast-jwt|FAST_JWT|FST_|at \w+ \(|node_modules|redis:\/\/|postgres:\/\//i)
 }
-
-test('bad bearer tokens are 401s with stable codes and no library text', async (t) => {
-  const secret = 'a-test-secret-that-is-long-enough-0123456789'
-  const fastify = await buildApp(t, { jwtSecret: secret })
-  const now = Math.floor(Date.now() / 1000)
-  const claims = { sub: '00000000-0000-4000-8000-000000000000', jti: 'j', sid: 's', username: 'eve', role: 'admin', iat: now, exp: now + 60, iss: 'session-vs-jwt-lab', aud: 'session-vs-jwt-lab:jwt' }
-  const sign = (header: object, payload: object) => {
-    const unsigned = `${b64(header)}.${b64(payload)}`
-    return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`
-  }
-  const cases: Array<[string, string]> = [
-    ['Bearer', 'AUTH_INVALID'],
-    ['Basic YWxpY2U6cGFzcw==', 'AUTH_INVALID'],
-    ['Bearer not-a-jwt', 'AUTH_INVALID'],
-    ['Bearer a.b.c', 'AUTH_INVALID'],
-    [`Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`, 'AUTH_INVALID'],
-    [`Bearer ${sign({ alg: 'HS512', typ: 'JWT' }, claims)}`, 'AUTH_INVALID'],
-    [`Bearer ${sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, aud: 'elsewhere' })}`, 'AUTH_INVALID'],
-    [`Bearer ${sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, iss: 'elsewhere' })}`, 'AUTH_INVALID'],
-    [`Bearer ${sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, exp: undefined })}`, 'AUTH_INVALID'],
-    [`Bearer ${sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, role: 'root' })}`, 'AUTH_INVALID'],
-    [`Bearer ${sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, iat: now - 120, exp: now - 60 })}`, 'AUTH_EXPIRED'],
-    [`Bearer ${'a'.repeat(5000)}`, 'AUTH_INVALID'],
-  ]
-  for (const [authorization, code] of cases) {
-    const response = await fastify.inject({ method: 'GET', url: '/api/jwt/me', headers: { authorization } })
-    assertClientError(response, 401, code)
-  }
-  // The same claims, correctly signed, pass: the cases above fail for the reason they test.
-  const valid = await fastify.inject({ method: 'GET', url: '/api/jwt/admin', headers: { authorization: `Bearer ${sign({ alg: 'HS256', typ: 'JWT' }, claims)}` } })
-  assert.equal(valid.statusCode, 200)
-})
 
 test('bad bodies and media types are 4xx with stable codes', async (t) => {
   const fastify = await buildApp(t)

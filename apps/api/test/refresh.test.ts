@@ -94,11 +94,3 @@ test('a refresh token of one token strategy is refused by the other', async (t) 
   assert.equal(response.statusCode, 401)
   assert.equal((await refresh(fastify, 'jwt', credential)).statusCode, 200, 'still valid where it was issued')
 })
-
-test('an access token of one token strategy is refused by the other (audience)', async (t) => {
-  const fastify = await buildApp(t)
-  const { credential } = await login(fastify, 'jwt')
-  const response = await call(fastify, 'GET', '/api/jwt-denylist/me', credential)
-  assert.equal(response.statusCode, 401)
-  assert.equal(response.json().code, 'AUTH_INVALID')
-})

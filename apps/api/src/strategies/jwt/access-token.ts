@@ -22,6 +22,31 @@ export interface AccessClaims {
 
 const MAX_TOKEN_LENGTH = 4096
 
+/** Last characters a canonical base64url segment may end with, by its length mod 4 (RFC 4648 §3.5). */
+const CANONICAL_ENDING: Record<number, RegExp> = { 0: /./, 2: /[AQgw]$/, 3: /[AEIMQUYcgkosw048]$/ }
+
+/**
+ * Three base64url segments, each canonical: no padding, no `+` or `/`, no stray trailing bits.
+ * Decoders tolerate all three, so without this one signature has several spellings.
+ */
+function isCompactJws(token: string): boolean {
+  const segments = token.split('.')
+  return (
+    segments.length === 3 &&
+    segments.every((segment) => /^[\w-]+$/.test(segment) && (CANONICAL_ENDING[segment.length % 4]?.test(segment) ?? false))
+  )
+}
+
+/** RFC 7515 §4.1.11: a `crit` extension we do not understand makes the token invalid. */
+function hasCriticalExtension(token: string): boolean {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString())
+    return typeof header === 'object' && header !== null && Object.hasOwn(header, 'crit')
+  } catch {
+    return false // not JSON: the verifier refuses it
+  }
+}
+
 export function signAccessToken(scope: FastifyInstance, user: User, familyId: string): AccessGrant {
   const accessToken = scope.jwt.sign({ sub: user.id, jti: randomUUID(), sid: familyId, username: user.username, role: user.role })
   const { exp } = scope.jwt.decode<{ exp: number }>(accessToken) as { exp: number }
@@ -33,10 +58,12 @@ export function readBearer(request: FastifyRequest): string {
   const header = request.headers.authorization
   if (header === undefined || header === '') throw authMissing()
   const match = /^Bearer +(\S+)$/i.exec(header)
-  if (!match || (match[1] as string).length > MAX_TOKEN_LENGTH) {
+  const token = match?.[1]
+  if (token === undefined || token.length > MAX_TOKEN_LENGTH || !isCompactJws(token)) {
     throw authInvalid('Authorization must be "Bearer <token>"')
   }
-  return match[1] as string
+  if (hasCriticalExtension(token)) throw authInvalid('Invalid access token')
+  return token
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0

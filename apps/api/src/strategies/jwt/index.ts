@@ -30,7 +30,8 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
           algorithms: ['HS256'],
           allowedIss: ISSUER,
           allowedAud: audience,
-          requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+          // fast-jwt checks `iss` and `aud` only when present: require them, or a token without them passes.
+          requiredClaims: ['exp', 'iat', 'sub', 'jti', 'iss', 'aud'],
         },
       })
       const refreshTokens = new RefreshTokens(scope.pg, config.refreshTokenTtl)
