@@ -47,6 +47,12 @@ export interface Credential {
   accessToken?: string
 }
 
+/** A client address of its own, so rate-limit counters shared in Redis with other test files do not interfere. */
+export function randomClientAddress(): string {
+  const octet = () => Math.floor(Math.random() * 250) + 1
+  return `10.${octet()}.${octet()}.${octet()}`
+}
+
 export const ALICE = { username: 'alice', password: 'alice-password' }
 export const ADMIN = { username: 'admin', password: 'admin-password' }
 

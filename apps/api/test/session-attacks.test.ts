@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { ADMIN, buildApp, call, login } from './helpers.ts'
 
 for (const strategy of ['session', 'session-pg'] as const) {
@@ -40,5 +41,34 @@ for (const strategy of ['session', 'session-pg'] as const) {
       const response = await call(fastify, 'GET', `/api/${strategy}/me`, { cookies: { [cookieName]: value } })
       assert.equal(response.statusCode, 401, value.slice(0, 40))
     }
+  })
+
+  test(`${strategy}: duplicate cookies never authenticate as someone else and never fail the server`, async (t) => {
+    const fastify = await buildApp(t)
+    const alice = await login(fastify, strategy)
+    const admin = await login(fastify, strategy, ADMIN)
+    const aliceCookie = `${cookieName}=${alice.credential.cookies[cookieName]}`
+    const adminCookie = `${cookieName}=${admin.credential.cookies[cookieName]}`
+    const cases: Array<[string, number[]]> = [
+      [`${aliceCookie}; ${cookieName}=forged`, [401, 403]],
+      [`${cookieName}=forged; ${aliceCookie}`, [401, 403]],
+      [`${aliceCookie}; ${adminCookie}`, [200, 403]],
+    ]
+    for (const [cookie, allowed] of cases) {
+      const response = await fastify.inject({ method: 'GET', url: `/api/${strategy}/admin`, headers: { cookie } })
+      assert.ok(allowed.includes(response.statusCode), `${cookie}: ${response.statusCode}`)
+    }
+  })
+
+  test(`${strategy}: a session ends SESSION_TTL after login however active it is (absolute timeout)`, async (t) => {
+    const fastify = await buildApp(t, { sessionTtl: 2 })
+    const { credential } = await login(fastify, strategy)
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await call(fastify, 'GET', `/api/${strategy}/me`, credential)).statusCode, 200, 'activity does not extend it')
+      await sleep(500)
+    }
+    await sleep(1200)
+    const expired = await call(fastify, 'GET', `/api/${strategy}/me`, credential)
+    assert.equal(expired.statusCode, 401)
   })
 }
