@@ -1,0 +1,6 @@
+export { sign, type SignOptions } from './sign.ts'
+export { verify, type VerifyOptions } from './verify.ts'
+export { decodeUnverified, type UnverifiedToken } from './decode.ts'
+export { JwtLiteError, type JwtLiteErrorCode } from './errors.ts'
+export type { JwtPayload } from './claims.ts'
+export type { Secret } from './hs256.ts'
