@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { ConfigError, loadConfig, redactUrl } from '../src/config.ts'
 
@@ -41,4 +41,17 @@ test('numbers and URLs are validated once, at start', () => {
 test('store URLs are logged without their password', () => {
   assert.equal(redactUrl('postgres://lab:hunter2@db:5432/lab'), 'postgres://lab:***@db:5432/lab')
   assert.equal(redactUrl('redis://127.0.0.1:6379'), 'redis://127.0.0.1:6379')
+})
+
+test('EdDSA needs an Ed25519 private key outside the demo profile, and the demo profile generates one', () => {
+  const base = { JWT_ALGORITHM: 'EdDSA', SESSION_SECRET: strong() }
+  assert.throws(() => loadConfig(base), /JWT_PRIVATE_KEY/)
+  assert.throws(() => loadConfig({ ...base, JWT_PRIVATE_KEY: 'not a key' }), /not a readable PEM/)
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+  assert.throws(() => loadConfig({ ...base, JWT_PRIVATE_KEY: rsa }), /must be an Ed25519 key, not rsa/)
+  const ed = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+  assert.equal(loadConfig({ ...base, JWT_PRIVATE_KEY: ed }).jwtPrivateKey, ed)
+  const demo = loadConfig({ JWT_ALGORITHM: 'EdDSA', LAB_PROFILE: 'demo' })
+  assert.match(demo.jwtPrivateKey ?? '', /BEGIN PRIVATE KEY/)
+  assert.deepEqual(demo.generatedSecrets, ['JWT_PRIVATE_KEY', 'SESSION_SECRET'])
 })

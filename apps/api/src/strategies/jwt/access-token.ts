@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import type { StrategyName, User } from '@lab/contracts'
 import { authExpired, authInvalid, authMissing } from '../../errors.ts'
+import type { SigningKeys } from '../../plugins/app/signing-keys.ts'
 import type { AccessGrant } from '../types.ts'
 
 export const ISSUER = 'session-vs-jwt-lab'
@@ -37,55 +38,78 @@ function isCompactJws(token: string): boolean {
   )
 }
 
-/** RFC 7515 §4.1.11: a `crit` extension we do not understand makes the token invalid. */
-function hasCriticalExtension(token: string): boolean {
+/** The JOSE header, parsed once here for `crit` and `kid`; null when it is not a JSON object. */
+function readHeader(token: string): Record<string, unknown> | null {
   try {
     const header: unknown = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString())
-    return typeof header === 'object' && header !== null && Object.hasOwn(header, 'crit')
+    return typeof header === 'object' && header !== null && !Array.isArray(header) ? (header as Record<string, unknown>) : null
   } catch {
-    return false // not JSON: the verifier refuses it
+    return null
   }
 }
 
-export function signAccessToken(scope: FastifyInstance, user: User, familyId: string): AccessGrant {
-  const accessToken = scope.jwt.sign({ sub: user.id, jti: randomUUID(), sid: familyId, username: user.username, role: user.role })
-  const { exp } = scope.jwt.decode<{ exp: number }>(accessToken) as { exp: number }
-  return { accessToken, accessTokenExpiresAt: new Date(exp * 1000).toISOString() }
+/** A bearer token read from a request: canonical in shape, its header parsed, not yet verified. */
+export interface Bearer {
+  token: string
+  header: Record<string, unknown>
 }
 
 /** The bearer token of the request, or 401 AUTH_MISSING / AUTH_INVALID. */
-export function readBearer(request: FastifyRequest): string {
-  const header = request.headers.authorization
-  if (header === undefined || header === '') throw authMissing()
-  const match = /^Bearer +(\S+)$/i.exec(header)
-  const token = match?.[1]
-  if (token === undefined || token.length > MAX_TOKEN_LENGTH || !isCompactJws(token)) {
-    throw authInvalid('Authorization must be "Bearer <token>"')
-  }
-  if (hasCriticalExtension(token)) throw authInvalid('Invalid access token')
-  return token
+export function readBearer(request: FastifyRequest): Bearer {
+  const authorization = request.headers.authorization
+  if (authorization === undefined || authorization === '') throw authMissing()
+  const token = /^Bearer +(\S+)$/i.exec(authorization)?.[1]
+  if (token === undefined) throw authInvalid('Authorization must be "Bearer <token>"')
+  if (token.length > MAX_TOKEN_LENGTH || !isCompactJws(token)) throw authInvalid('Invalid access token')
+  const header = readHeader(token)
+  // RFC 7515 §4.1.11: a `crit` extension we do not understand makes the token invalid.
+  if (!header || Object.hasOwn(header, 'crit')) throw authInvalid('Invalid access token')
+  return { token, header }
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0
 
-/**
- * Verifies signature (HS256 only), `iss`, `aud`, `exp`, `nbf` and the required claims with the verifier
- * @fastify/jwt built once at start, then the types of our own claims. Never throws anything but a 401.
- */
-export function verifyAccessToken(scope: FastifyInstance, token: string): AccessClaims {
-  let claims: Partial<AccessClaims>
-  try {
-    claims = scope.jwt.verify<Partial<AccessClaims>>(token)
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'FAST_JWT_EXPIRED') throw authExpired()
-    throw authInvalid('Invalid access token')
+const REQUIRED_CLAIMS = ['exp', 'iat', 'sub', 'jti', 'iss', 'aud']
+
+/** Issues and verifies the access tokens of one strategy (its own audience) with the app's signing keys. */
+export class AccessTokens {
+  readonly #keys: SigningKeys
+  readonly #audience: string
+  readonly #ttlSeconds: number
+
+  constructor(keys: SigningKeys, strategy: StrategyName, ttlSeconds: number) {
+    this.#keys = keys
+    this.#audience = audienceOf(strategy)
+    this.#ttlSeconds = ttlSeconds
   }
-  const { sub, jti, sid, username, role, iat, exp } = claims
-  if (
-    !isString(sub) || !isString(jti) || !isString(sid) || !isString(username) ||
-    (role !== 'user' && role !== 'admin') || typeof iat !== 'number' || typeof exp !== 'number'
-  ) {
-    throw authInvalid('Invalid access token')
+
+  issue(user: User, familyId: string): AccessGrant {
+    const payload = { sub: user.id, jti: randomUUID(), sid: familyId, username: user.username, role: user.role }
+    const accessToken = this.#keys.sign(payload, { issuer: ISSUER, audience: this.#audience, ttlSeconds: this.#ttlSeconds })
+    const { exp } = JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString()) as { exp: number }
+    return { accessToken, accessTokenExpiresAt: new Date(exp * 1000).toISOString() }
   }
-  return { sub, jti, sid, username, role, iat, exp }
+
+  /**
+   * Verifies the signature with the key the server issued under that `kid` (the algorithm pinned),
+   * `iss`, `aud`, `exp`, `nbf` and the required claims (fast-jwt checks `iss`/`aud` only when present,
+   * hence required), then the types of our own claims. Never throws anything but a 401.
+   */
+  verify({ token, header }: Bearer): AccessClaims {
+    let claims: Partial<AccessClaims>
+    try {
+      claims = this.#keys.verify(token, header.kid, { issuer: ISSUER, audience: this.#audience, requiredClaims: REQUIRED_CLAIMS })
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'FAST_JWT_EXPIRED') throw authExpired()
+      throw authInvalid('Invalid access token')
+    }
+    const { sub, jti, sid, username, role, iat, exp } = claims
+    if (
+      !isString(sub) || !isString(jti) || !isString(sid) || !isString(username) ||
+      (role !== 'user' && role !== 'admin') || typeof iat !== 'number' || typeof exp !== 'number'
+    ) {
+      throw authInvalid('Invalid access token')
+    }
+    return { sub, jti, sid, username, role, iat, exp }
+  }
 }

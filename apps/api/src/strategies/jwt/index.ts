@@ -1,10 +1,9 @@
 import type { FastifyReply, FastifyInstance } from 'fastify'
-import fastifyJwt from '@fastify/jwt'
 import { REFRESH_COOKIE, type User } from '@lab/contracts'
 import { authInvalid, authMissing, authRevoked } from '../../errors.ts'
 import type { Denylist } from '../jwt-denylist/denylist.ts'
 import type { Strategy, StrategyModule } from '../types.ts'
-import { ISSUER, audienceOf, readBearer, signAccessToken, verifyAccessToken, type AccessClaims } from './access-token.ts'
+import { AccessTokens, readBearer, type AccessClaims } from './access-token.ts'
 import { RefreshTokens } from './refresh-tokens.ts'
 
 interface TokenStrategyOptions {
@@ -14,7 +13,7 @@ interface TokenStrategyOptions {
 }
 
 /**
- * Stateless access tokens (HS256, short TTL) with opaque rotating refresh tokens in an HttpOnly
+ * Stateless access tokens (HS256 or EdDSA, short TTL) with opaque rotating refresh tokens in an HttpOnly
  * cookie scoped to the refresh route. Shared by `jwt` and `jwt-denylist`.
  */
 export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOptions): StrategyModule {
@@ -22,18 +21,7 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
     name,
     async setup(scope): Promise<Strategy> {
       const { config } = scope
-      const audience = audienceOf(name)
-      await scope.register(fastifyJwt, {
-        secret: config.jwtSecret,
-        sign: { algorithm: 'HS256', iss: ISSUER, aud: audience, expiresIn: config.accessTokenTtl /* seconds */ },
-        verify: {
-          algorithms: ['HS256'],
-          allowedIss: ISSUER,
-          allowedAud: audience,
-          // fast-jwt checks `iss` and `aud` only when present: require them, or a token without them passes.
-          requiredClaims: ['exp', 'iat', 'sub', 'jti', 'iss', 'aud'],
-        },
-      })
+      const accessTokens = new AccessTokens(scope.signingKeys, name, config.accessTokenTtl)
       const refreshTokens = new RefreshTokens(scope.pg, config.refreshTokenTtl)
       const denylist = makeDenylist?.(scope)
       const refreshPath = `${scope.prefix}/refresh`
@@ -58,16 +46,16 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
         async login(_request, reply, user) {
           const { token, familyId } = await refreshTokens.issue(user.id, name)
           setRefreshCookie(reply, token)
-          return signAccessToken(scope, user, familyId)
+          return accessTokens.issue(user, familyId)
         },
         async authenticate(request) {
-          return authenticate(verifyAccessToken(scope, readBearer(request)))
+          return authenticate(accessTokens.verify(readBearer(request)))
         },
         async logout(request, reply) {
           clearRefreshCookie(reply)
           let claims: AccessClaims
           try {
-            claims = verifyAccessToken(scope, readBearer(request))
+            claims = accessTokens.verify(readBearer(request))
           } catch {
             return // nothing this request can prove it may revoke
           }
@@ -85,7 +73,7 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
             throw authRevoked('Refresh token reused: every token of this login is revoked')
           }
           setRefreshCookie(reply, rotation.token)
-          return { ...signAccessToken(scope, rotation.user, rotation.familyId), user: rotation.user }
+          return { ...accessTokens.issue(rotation.user, rotation.familyId), user: rotation.user }
         },
       }
     },

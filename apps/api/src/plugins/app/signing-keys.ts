@@ -1,0 +1,169 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { createSigner, createVerifier } from 'fast-jwt'
+import type { AppOptions } from '../../app.ts'
+
+export type JwtAlgorithm = 'HS256' | 'EdDSA'
+
+/** A public key as the JWKS endpoint publishes it (RFC 7517). */
+export interface PublicJwk {
+  kty: string
+  crv?: string
+  x?: string
+  kid: string
+  alg: JwtAlgorithm
+  use: 'sig'
+}
+
+interface SigningKey {
+  kid: string
+  /** what signs (the HMAC secret, or the private key as PEM, which fast-jwt takes), absent once the key is retired */
+  signingKey: string | null
+  /** what verifies: the same secret, or the public key as PEM */
+  verifyingKey: string
+  jwk: PublicJwk | null
+  /** when a newer key took over; tokens of this key verify until retiredAt + grace */
+  retiredAt: number | null
+}
+
+export interface SignOptions {
+  audience: string
+  issuer: string
+  ttlSeconds: number
+}
+
+export interface VerifyOptions {
+  audience: string
+  issuer: string
+  requiredClaims: string[]
+}
+
+/** RFC 7638 thumbprint of an Ed25519 public key: a kid that names the key and nothing else. */
+function thumbprint(key: KeyObject): string {
+  const { crv, kty, x } = key.export({ format: 'jwk' })
+  return createHash('sha256').update(JSON.stringify({ crv, kty, x })).digest('base64url')
+}
+
+function ed25519Key(privateKey: KeyObject): SigningKey {
+  const publicKey = createPublicKey(privateKey)
+  const kid = thumbprint(publicKey)
+  const { kty, crv, x } = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string }
+  const pem = (key: KeyObject, type: 'pkcs8' | 'spki') => key.export({ type, format: 'pem' }) as string
+  return { kid, signingKey: pem(privateKey, 'pkcs8'), verifyingKey: pem(publicKey, 'spki'), jwk: { kty, crv, x, kid, alg: 'EdDSA', use: 'sig' }, retiredAt: null }
+}
+
+/**
+ * The keys access tokens are signed with. HS256: one shared secret, never published. EdDSA: a key
+ * ring whose current private key signs, whose public keys are published as a JWKS, and which
+ * rotates with a grace period, so tokens of the previous key keep verifying until they could have
+ * expired anyway. Signers and verifiers (fast-jwt) are built once per key, not per request.
+ */
+export class SigningKeys {
+  readonly algorithm: JwtAlgorithm
+  readonly #graceMs: number
+  readonly #now: () => number
+  #keys: SigningKey[]
+  readonly #signers = new Map<string, (payload: Record<string, unknown>) => string>()
+  readonly #verifiers = new Map<string, (token: string) => Record<string, unknown>>()
+
+  constructor(options: { algorithm: JwtAlgorithm; secret: string; privateKeyPem?: string; graceSeconds: number; now?: () => number }) {
+    this.algorithm = options.algorithm
+    this.#graceMs = options.graceSeconds * 1000
+    this.#now = options.now ?? Date.now
+    if (options.algorithm === 'HS256') {
+      this.#keys = [{ kid: 'hs256', signingKey: options.secret, verifyingKey: options.secret, jwk: null, retiredAt: null }]
+    } else if (options.privateKeyPem) {
+      this.#keys = [ed25519Key(createPrivateKey(options.privateKeyPem))]
+    } else {
+      throw new Error('EdDSA needs a private key')
+    }
+  }
+
+  get currentKid(): string {
+    return (this.#keys[0] as SigningKey).kid
+  }
+
+  sign(payload: Record<string, unknown>, options: SignOptions): string {
+    const current = this.#keys[0] as SigningKey
+    const id = `${current.kid} ${options.audience}`
+    let signer = this.#signers.get(id)
+    if (!signer) {
+      signer = createSigner({
+        key: current.signingKey as string, // the current key always has one
+        algorithm: this.algorithm,
+        kid: this.algorithm === 'EdDSA' ? current.kid : undefined,
+        iss: options.issuer,
+        aud: options.audience,
+        expiresIn: options.ttlSeconds * 1000,
+      }) as (payload: Record<string, unknown>) => string
+      this.#signers.set(id, signer)
+    }
+    return signer(payload)
+  }
+
+  /**
+   * Verifies with the key the token names, if the server issued it and it is not past its grace;
+   * throws fast-jwt's TokenError otherwise (the strategy maps it to a 401).
+   */
+  verify(token: string, kid: unknown, options: VerifyOptions): Record<string, unknown> {
+    const key = this.algorithm === 'HS256' ? this.#keys[0] : this.#keys.find((candidate) => candidate.kid === kid)
+    if (!key || (key.retiredAt !== null && this.#now() > key.retiredAt + this.#graceMs)) {
+      throw new Error('a key this server did not issue, or one past its grace period')
+    }
+    const id = `${key.kid} ${options.audience}`
+    let verifier = this.#verifiers.get(id)
+    if (!verifier) {
+      verifier = createVerifier({
+        key: key.verifyingKey,
+        algorithms: [this.algorithm],
+        allowedIss: options.issuer,
+        allowedAud: options.audience,
+        requiredClaims: options.requiredClaims,
+      }) as (token: string) => Record<string, unknown>
+      this.#verifiers.set(id, verifier)
+    }
+    return verifier(token)
+  }
+
+  /** A new current key; the previous one verifies for the grace period, then is dropped. */
+  rotate(): string {
+    if (this.algorithm !== 'EdDSA') throw new Error('HS256 uses one shared secret: rotate it by redeploying')
+    const now = this.#now()
+    const previous = this.#keys[0] as SigningKey
+    previous.signingKey = null
+    previous.retiredAt = now
+    this.#keys = [ed25519Key(generateKeyPairSync('ed25519').privateKey), ...this.#keys.filter((key) => this.#inGrace(key, now))]
+    this.#signers.clear()
+    for (const id of this.#verifiers.keys()) {
+      if (!this.#keys.some((key) => id.startsWith(`${key.kid} `))) this.#verifiers.delete(id)
+    }
+    return this.currentKid
+  }
+
+  /** The public keys that verify today (RFC 7517): empty for HS256, whose secret is never published. */
+  jwks(): { keys: PublicJwk[] } {
+    const now = this.#now()
+    return { keys: this.#keys.filter((key) => key.jwk && this.#inGrace(key, now)).map((key) => key.jwk as PublicJwk) }
+  }
+
+  #inGrace(key: SigningKey, now: number): boolean {
+    return key.retiredAt === null || now <= key.retiredAt + this.#graceMs
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    signingKeys: SigningKeys
+  }
+}
+
+async function signingKeysPlugin(fastify: FastifyInstance, opts: AppOptions) {
+  const { jwtAlgorithm, jwtSecret, jwtPrivateKey, jwtKeyGrace, accessTokenTtl } = opts.config
+  fastify.decorate(
+    'signingKeys',
+    new SigningKeys({ algorithm: jwtAlgorithm, secret: jwtSecret, privateKeyPem: jwtPrivateKey, graceSeconds: jwtKeyGrace ?? accessTokenTtl }),
+  )
+}
+
+export default fp(signingKeysPlugin, { name: 'signing-keys' })

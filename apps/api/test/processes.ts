@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestContext } from 'node:test'
+import { promisify } from 'node:util'
+import { freePort } from '../src/local-stores/free-port.ts'
+
+const run = promisify(execFile)
+
+/** Debian's server binaries; Postgres refuses to run as root, so as root they run as user `postgres`. */
+const POSTGRES_BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin'
+
+function asPostgres(binary: string, args: string[]) {
+  const command = join(POSTGRES_BIN, binary)
+  return process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', command, ...args]) : run(command, args)
+}
+
+/** A Postgres server of the test's own: crash it and start it again on the same data and port. */
+export interface PostgresServer {
+  url: string
+  /** `pg_ctl stop -m immediate`: every backend quits at once, without a checkpoint, as in a crash */
+  crash(): Promise<void>
+  /** starts again on the same data directory and port, running crash recovery first */
+  start(): Promise<void>
+  /** SIGSTOP to the postmaster and its backends: connections stay open and nothing answers (a hung server) */
+  pause(): Promise<void>
+  resume(): Promise<void>
+}
+
+/**
+ * initdb and pg_ctl in a fresh temporary directory, on a free port, trust auth, fsync off (the data
+ * survives a crashed server, not a crashed machine). Stopped and removed after the test.
+ */
+export async function startPostgresServer(t: TestContext): Promise<PostgresServer> {
+  const base = await mkdtemp(join(tmpdir(), 'lab-pg-'))
+  const data = join(base, 'data')
+  const signalAll = async (signal: NodeJS.Signals) => {
+    const postmaster = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0])
+    const { stdout } = await run('pgrep', ['-P', String(postmaster)])
+    for (const pid of [postmaster, ...stdout.split('\n').filter(Boolean).map(Number)]) process.kill(pid, signal)
+  }
+  t.after(async () => {
+    await signalAll('SIGCONT').catch(() => {}) // a paused server would not hear the stop
+    await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).catch(() => {})
+    await rm(base, { recursive: true, force: true })
+  })
+  if (process.getuid?.() === 0) await run('chown', ['postgres:', base])
+  await asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync'])
+  const port = await freePort()
+  // The log goes to a file: a postmaster holding pg_ctl's stdout open would keep execFile waiting forever.
+  const start = async () => {
+    await asPostgres('pg_ctl', [
+      '-D', data, '-l', join(base, 'postgres.log'), '-w',
+      '-o', `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ])
+  }
+  await start()
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
+    crash: async () => {
+      await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'])
+    },
+    pause: () => signalAll('SIGSTOP'),
+    resume: () => signalAll('SIGCONT'),
+  }
+}
