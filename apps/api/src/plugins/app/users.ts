@@ -8,6 +8,14 @@ import type { AppOptions } from '../../app.ts'
 /** OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane); argon2id is the library's default algorithm. */
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 }
 
+/** How passwords are hashed and checked. The default runs argon2 on libuv's thread pool, off the event loop. */
+export interface PasswordHasher {
+  hash(password: string | Uint8Array, options: typeof ARGON2): Promise<string>
+  verify(hashed: string, password: string): Promise<boolean>
+}
+
+const threadPoolHasher: PasswordHasher = { hash, verify }
+
 export const DEMO_USERS: ReadonlyArray<{ username: string; password: string; role: Role }> = [
   { username: 'alice', password: 'alice-password', role: 'user' },
   { username: 'admin', password: 'admin-password', role: 'admin' },
@@ -27,8 +35,9 @@ declare module 'fastify' {
 
 async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
   const { pg } = fastify
+  const hasher = opts.passwordHasher ?? threadPoolHasher
   // An unknown user still costs one argon2 verification, so timing does not reveal which usernames exist.
-  const decoyHash = await hash(randomBytes(32), ARGON2)
+  const decoyHash = await hasher.hash(randomBytes(32), ARGON2)
 
   const users: UserService = {
     async verifyCredentials(username, password) {
@@ -38,13 +47,13 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
         values: [username],
       })
       const row = rows[0]
-      const matches = await verify(row?.password_hash ?? decoyHash, password)
+      const matches = await hasher.verify(row?.password_hash ?? decoyHash, password)
       return row && matches ? { id: row.id, username: row.username, role: row.role } : null
     },
     async create(username, password, role) {
       const { rows } = await pg.query<User>(
         'INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) RETURNING id, username, role',
-        [username, await hash(password, ARGON2), role],
+        [username, await hasher.hash(password, ARGON2), role],
       )
       return rows[0] as User
     },
@@ -54,7 +63,7 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
     for (const user of DEMO_USERS) {
       await pg.query(
         'INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) ON CONFLICT (username) DO NOTHING',
-        [user.username, await hash(user.password, ARGON2), user.role],
+        [user.username, await hasher.hash(user.password, ARGON2), user.role],
       )
     }
   }

@@ -1,18 +1,16 @@
-import type { Session } from 'fastify'
+import type { User } from '@lab/contracts'
 
-/** Seconds until a session expires: its cookie's expiry, else the configured TTL. */
-export function secondsToLive(session: Session, fallbackTtl: number): number {
-  const expires = session.cookie?.expires
-  if (expires instanceof Date || typeof expires === 'string') {
-    return Math.max(1, Math.ceil((new Date(expires).getTime() - Date.now()) / 1000))
-  }
-  return fallbackTtl
+/** What a session keeps: its user, for the session's whole life. */
+export interface SessionRecord {
+  user: User
 }
 
-/** Adapts a promise-returning store to @fastify/session's callback interface. */
-export function callback<T>(promise: Promise<T>, done: (error?: unknown, value?: T) => void): void {
-  promise.then(
-    (value) => done(null, value),
-    (error: unknown) => done(error),
-  )
+/**
+ * Where sessions live. A session expires `ttlSeconds` after login however active it is (absolute
+ * timeout): the stores never extend it, so reading one is a single lookup and never a write.
+ */
+export interface SessionStore {
+  get(sessionId: string): Promise<SessionRecord | null>
+  set(sessionId: string, record: SessionRecord, ttlSeconds: number): Promise<void>
+  destroy(sessionId: string): Promise<void>
 }

@@ -1,0 +1,5 @@
+export { runBench, FULL, QUICK, GOALS, type RunBenchOptions } from './run.ts'
+export { FailedRequestsError } from './load.ts'
+export { renderMarkdown, renderSvg } from './report.ts'
+export { writeReport } from './write-report.ts'
+export type * from './types.ts'

@@ -1,0 +1,46 @@
+// The messages between the bench (parent) and the API under test (forked child, bench-server.ts).
+
+/** Which argon2 calls the API under test makes: on libuv's thread pool (production) or on the event loop. */
+export type Hashing = 'thread-pool' | 'event-loop'
+
+export interface LoopDelay {
+  /** milliseconds */
+  p50: number
+  p99: number
+  max: number
+  mean: number
+}
+
+export interface StoreVersions {
+  redis: string
+  postgres: string
+  /** `server` for a real PostgreSQL, `embedded` for PGlite (Postgres in WebAssembly) */
+  postgresKind: 'server' | 'embedded'
+}
+
+export interface Requests {
+  /** creates `count` users named prefix0…prefix{count-1} sharing one argon2id hash of `password` */
+  'seed-users': { args: { prefix: string; count: number; password: string }; result: null }
+  /** opaque ids for the store probes, starting with `prefix` */
+  'seed-probes': { args: { prefix: string; count: number }; result: string[] }
+  /** event-loop delay since the last reset, then resets */
+  'loop-delay': { args: null; result: LoopDelay }
+  versions: { args: null; result: StoreVersions }
+  /** deletes the users (their refresh tokens and Postgres sessions with them) and the probes' keys and rows */
+  cleanup: { args: { prefix: string }; result: null }
+}
+
+export type RequestName = keyof Requests
+
+export interface RequestMessage<N extends RequestName = RequestName> {
+  id: number
+  name: N
+  args: Requests[N]['args']
+}
+
+export type ReplyMessage = { id: number; result: unknown } | { id: number; error: string }
+
+export interface ReadyMessage {
+  ready: true
+  port: number
+}
