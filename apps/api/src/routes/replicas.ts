@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { ErrorBodySchema, LoginBodySchema, MEMORY_SESSION, MemorySessionResponseSchema } from '@lab/contracts'
+import { AppError } from '../errors.ts'
+import { timeAuth } from '../plugins/app/round-trips.ts'
+import memorySession from '../strategies/session-memory/index.ts'
+
+const errors = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema }
+
+/**
+ * The replicas view's in-memory session, under /api/replicas/session-memory: login, me, logout.
+ * Registered only in the demo profile with LAB_REPLICAS=true (config.ts refuses it in production),
+ * so a production API never keeps a session that only one of its processes knows.
+ */
+export default async function replicasRoutes(fastify: FastifyInstance) {
+  if (!fastify.config.replicasView) return
+
+  await fastify.register(
+    async (scope) => {
+      const strategy = await memorySession.setup(scope)
+      const routes = scope.withTypeProvider<TypeBoxTypeProvider>()
+
+      routes.post(
+        '/login',
+        {
+          schema: { body: LoginBodySchema, response: { 200: MemorySessionResponseSchema, ...errors } },
+          config: { rateLimit: { max: scope.config.loginRateLimit, timeWindow: '1 minute' } },
+        },
+        async (request, reply) => {
+          const { username, password } = request.body
+          const user = await timeAuth(request, () => scope.users.verifyCredentials(username, password))
+          if (!user) throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password')
+          await strategy.login(request, reply, user)
+          return { user, strategy: MEMORY_SESSION }
+        },
+      )
+
+      routes.get('/me', { schema: { response: { 200: MemorySessionResponseSchema, ...errors } } }, async (request) => ({
+        user: await timeAuth(request, () => strategy.authenticate(request)),
+        strategy: MEMORY_SESSION,
+      }))
+
+      routes.post('/logout', { schema: { response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+        await strategy.logout(request, reply)
+        return reply.code(204).send(null)
+      })
+    },
+    { prefix: `/replicas/${MEMORY_SESSION}` },
+  )
+}

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { DCLinter } from 'dclint'
+import { ConfigError, loadConfig } from '../../apps/api/src/config.ts'
+import { COMPOSE_CONF, COMPOSE_FILE, composeReplicas, readCompose, renderComposeConf } from '../src/compose.ts'
+
+const run = promisify(execFile)
+const ENV_EXAMPLE = fileURLToPath(new URL('../../.env.example', import.meta.url))
+
+/** Rules about layout and ordering only; everything else dclint knows (and its schema check) stays on. */
+const STYLE_ONLY = [
+  'services-alphabetical-order',
+  'service-keys-order',
+  'service-dependencies-alphabetical-order',
+  'service-ports-alphabetical-order',
+  'top-level-properties-order',
+  'require-quotes-in-ports',
+  'no-quotes-in-volumes',
+  // a top-level `name` is required by this rule and refused by docker-compose v1 (checked below)
+  'require-project-name-field',
+]
+
+async function envExample(): Promise<Record<string, string>> {
+  const entries = (await readFile(ENV_EXAMPLE, 'utf8'))
+    .split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string])
+  return Object.fromEntries(entries)
+}
+
+test('dclint finds docker-compose.yml valid against the compose-spec schema, with no error', () => {
+  const linter = new DCLinter({ rules: Object.fromEntries(STYLE_ONLY.map((rule) => [rule, 0])), quiet: true, debug: false, exclude: [] })
+  const [result] = linter.lintFiles([COMPOSE_FILE], false)
+  assert.ok(result)
+  assert.deepEqual(result.messages.map((message: { rule: string; message: string }) => `${message.rule}: ${message.message}`), [])
+})
+
+test('docker-compose (v1, Debian) parses the file and resolves every variable from .env.example', async (t) => {
+  // Not on PATH: scripts/setup.sh installs it on Debian (apt-get install docker-compose).
+  const binary = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((path) => existsSync(path))
+  assert.ok(binary, 'docker-compose v1 is not installed (source scripts/setup.sh installs it)')
+  // Only the env file configures it here, not whatever this shell exports.
+  const compose = (envFile: string, ...command: string[]) =>
+    run(binary, ['--env-file', envFile, '-f', COMPOSE_FILE, ...command], { env: { PATH: process.env.PATH } })
+  await compose(ENV_EXAMPLE, 'config', '-q')
+  const { stdout } = await compose(ENV_EXAMPLE, 'config', '--services')
+  assert.deepEqual(stdout.trim().split('\n').sort(), ['api-1', 'api-2', 'nginx', 'postgres', 'redis', 'web'])
+
+  // Without the secrets compose refuses to start, rather than run replicas that disagree on them.
+  const dir = await mkdtemp(join(tmpdir(), 'lab-compose-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  await writeFile(join(dir, '.env'), '')
+  await assert.rejects(compose(join(dir, '.env'), 'config', '-q'), /set (JWT_SECRET|SESSION_SECRET|POSTGRES_PASSWORD) in \.env/)
+})
+
+test('every service has a healthcheck and waits for the healthy services it depends on', async () => {
+  const { services } = await readCompose()
+  for (const [name, service] of Object.entries(services)) {
+    assert.ok(service.healthcheck && !service.healthcheck.disable, `${name} has a healthcheck`)
+    const dependsOn = service.depends_on ?? {}
+    assert.ok(!Array.isArray(dependsOn), `${name}: depends_on names a condition`)
+    for (const [dependency, { condition }] of Object.entries(dependsOn)) {
+      assert.equal(condition, 'service_healthy', `${name} waits for ${dependency}`)
+    }
+  }
+  assert.deepEqual(Object.keys(services.web?.depends_on ?? {}), ['nginx'])
+  assert.deepEqual(Object.keys(services.nginx?.depends_on ?? {}).sort(), ['api-1', 'api-2'])
+})
+
+test('only the web port is published, and the stores keep their data in named volumes', async () => {
+  const compose = await readCompose()
+  const published = Object.entries(compose.services).filter(([, service]) => service.ports?.length)
+  assert.deepEqual(published.map(([name]) => name), ['web'])
+  assert.deepEqual(compose.services.web?.ports, ['${WEB_BIND:-127.0.0.1}:${WEB_PORT:-3000}:3000'])
+  const named = Object.keys(compose.volumes ?? {})
+  for (const store of ['postgres', 'redis']) {
+    const volume = compose.services[store]?.volumes?.[0]?.split(':')[0]
+    assert.ok(volume && named.includes(volume), `${store} uses a named volume`)
+  }
+})
+
+test('the API runs as two replicas with the same secrets from .env, behind nginx whose upstreams list them', async () => {
+  const compose = await readCompose()
+  const replicas = composeReplicas(compose)
+  assert.deepEqual(replicas, [
+    { name: 'api-1', address: 'api-1:4000' },
+    { name: 'api-2', address: 'api-2:4000' },
+  ])
+  const [one, two] = ['api-1', 'api-2'].map((name) => compose.services[name]?.environment ?? {})
+  for (const secret of ['JWT_SECRET', 'SESSION_SECRET']) {
+    assert.match(String(one?.[secret]), new RegExp(`^\\$\\{${secret}:\\?`), `${secret} comes from .env and is required`)
+    assert.equal(one?.[secret], two?.[secret])
+  }
+  assert.equal(one?.LAB_PROFILE, '${LAB_PROFILE:-demo}')
+  assert.equal(compose.services.web?.environment?.API_URL, 'http://nginx:8080')
+
+  const conf = await readFile(COMPOSE_CONF, 'utf8')
+  assert.equal(conf, await renderComposeConf(compose), 'docker/nginx/conf.d/lab.conf is stale: pnpm --filter @lab/docker render')
+  assert.match(conf, /upstream api \{\n {4}server api-1:4000;\n {4}server api-2:4000;/)
+  assert.match(conf, /listen 8080;/)
+})
+
+test('.env.example sets every variable compose requires, and its secrets only pass in the demo profile', async () => {
+  const example = await envExample()
+  const required = new Set([...(await readFile(COMPOSE_FILE, 'utf8')).matchAll(/\$\{(\w+):\?/g)].map((match) => match[1] as string))
+  assert.deepEqual([...required].sort(), ['JWT_SECRET', 'POSTGRES_PASSWORD', 'SESSION_SECRET'])
+  for (const name of required) assert.ok(example[name], `.env.example sets ${name}`)
+
+  const fromExample = { JWT_SECRET: example.JWT_SECRET, SESSION_SECRET: example.SESSION_SECRET }
+  assert.equal(loadConfig({ ...fromExample, LAB_PROFILE: 'demo' }).generatedSecrets.length, 0)
+  assert.throws(() => loadConfig({ ...fromExample, LAB_PROFILE: 'production' }), ConfigError)
+  assert.match(await readFile(new URL('../../.gitignore', import.meta.url), 'utf8'), /^\.env$/m)
+})
