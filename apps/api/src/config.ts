@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
 
@@ -8,13 +9,21 @@ const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4000 }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  DATABASE_POOL_MAX: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  JWT_ALGORITHM: Type.Enum(['HS256', 'EdDSA'], { default: 'HS256' }),
   JWT_SECRET: Type.Optional(Type.String()),
+  JWT_PRIVATE_KEY: Type.Optional(Type.String()),
+  JWT_KEY_GRACE: Type.Optional(Type.Integer({ minimum: 0 })),
   SESSION_SECRET: Type.Optional(Type.String()),
   ACCESS_TOKEN_TTL: Type.Integer({ minimum: 1, default: 120 }),
   REFRESH_TOKEN_TTL: Type.Integer({ minimum: 60, default: 7 * 24 * 3600 }),
   SESSION_TTL: Type.Integer({ minimum: 1, default: 8 * 3600 }),
+  SESSION_IDLE_TIMEOUT: Type.Integer({ minimum: 1, default: 30 * 60 }),
   LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, default: 20 }),
   SEED_DEMO_USERS: Type.Optional(Type.Boolean()),
+  REPLICA_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' })),
+  LAB_REPLICAS: Type.Boolean({ default: false }),
+  TRUST_PROXY: Type.String({ minLength: 1, default: 'loopback' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 })
 type Env = Static<typeof EnvSchema>
@@ -27,14 +36,30 @@ export interface Config {
   databaseUrl: string | undefined
   /** absent: the launcher finds or starts a Redis */
   redisUrl: string | undefined
+  /** DATABASE_POOL_MAX; absent: 10, or 1 with the embedded Postgres (set by launchers that share one between processes) */
+  postgresPoolMax: number | undefined
+  jwtAlgorithm: 'HS256' | 'EdDSA'
+  /** the HMAC secret (HS256); unused with EdDSA */
   jwtSecret: string
+  /** PKCS#8 PEM of the Ed25519 key (EdDSA only) */
+  jwtPrivateKey: string | undefined
+  /** seconds a rotated-out key still verifies; default ACCESS_TOKEN_TTL */
+  jwtKeyGrace: number | undefined
   sessionSecret: string
   accessTokenTtl: number
   refreshTokenTtl: number
   sessionTtl: number
+  /** seconds without a request after which a session ends, before its absolute SESSION_TTL */
+  sessionIdleTimeout: number
   loginRateLimit: number
   seedDemoUsers: boolean
   logLevel: string
+  /** names this process in the `x-replica` header and in its records */
+  replicaName: string
+  /** one of several replicas behind the lab's load balancer: serves the replicas view's in-memory session (demo only) */
+  replicasView: boolean
+  /** the proxies whose X-Forwarded-* headers are believed (Fastify's trustProxy: addresses, CIDRs or names such as loopback) */
+  trustProxy: string
   /** names of the secrets generated at start (demo profile only), to say so in the log */
   generatedSecrets: string[]
 }
@@ -83,6 +108,36 @@ function resolveSecret(name: string, value: string | undefined, env: Env, genera
   return value
 }
 
+/** The Ed25519 key for EdDSA: checked here, so a wrong key stops the API at start, not at the first login. */
+function resolvePrivateKey(env: Env, generated: string[]): string {
+  const pem = env.JWT_PRIVATE_KEY
+  if (pem === undefined || pem === '') {
+    if (env.LAB_PROFILE === 'demo') {
+      generated.push('JWT_PRIVATE_KEY')
+      return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+    }
+    throw new ConfigError(
+      'JWT_ALGORITHM=EdDSA needs JWT_PRIVATE_KEY (PKCS#8 PEM), e.g. $(openssl genpkey -algorithm ed25519), or LAB_PROFILE=demo to generate one.',
+    )
+  }
+  let type: string | undefined
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType
+  } catch {
+    throw new ConfigError('JWT_PRIVATE_KEY is not a readable PEM private key.')
+  }
+  if (type !== 'ed25519') throw new ConfigError(`JWT_PRIVATE_KEY must be an Ed25519 key, not ${type ?? 'unknown'}.`)
+  return pem
+}
+
+/** The in-memory session store breaks on any second process, so it exists only to be watched breaking. */
+function resolveReplicasView(env: Env): boolean {
+  if (env.LAB_REPLICAS && env.LAB_PROFILE !== 'demo') {
+    throw new ConfigError('LAB_REPLICAS=true serves an in-memory session store for the replicas view; it needs LAB_PROFILE=demo.')
+  }
+  return env.LAB_REPLICAS
+}
+
 /** Reads and validates the configuration once; throws ConfigError with a readable message. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   let env: Env
@@ -98,14 +153,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
-    jwtSecret: resolveSecret('JWT_SECRET', env.JWT_SECRET, env, generatedSecrets),
+    postgresPoolMax: env.DATABASE_POOL_MAX,
+    jwtAlgorithm: env.JWT_ALGORITHM,
+    jwtSecret:
+      env.JWT_ALGORITHM === 'HS256' ? resolveSecret('JWT_SECRET', env.JWT_SECRET, env, generatedSecrets) : '',
+    jwtPrivateKey: env.JWT_ALGORITHM === 'EdDSA' ? resolvePrivateKey(env, generatedSecrets) : undefined,
+    jwtKeyGrace: env.JWT_KEY_GRACE,
     sessionSecret: resolveSecret('SESSION_SECRET', env.SESSION_SECRET, env, generatedSecrets),
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
     refreshTokenTtl: env.REFRESH_TOKEN_TTL,
     sessionTtl: env.SESSION_TTL,
+    sessionIdleTimeout: env.SESSION_IDLE_TIMEOUT,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     seedDemoUsers: env.SEED_DEMO_USERS ?? env.LAB_PROFILE === 'demo',
     logLevel: env.LOG_LEVEL,
+    replicaName: env.REPLICA_NAME ?? `${hostname()}:${env.PORT}`,
+    replicasView: resolveReplicasView(env),
+    trustProxy: env.TRUST_PROXY,
     generatedSecrets,
   }
 }

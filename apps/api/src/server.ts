@@ -26,7 +26,7 @@ const appConfig: AppConfig = {
   ...config,
   databaseUrl: stores.databaseUrl,
   redisUrl: stores.redisUrl,
-  postgresPoolMax: stores.embeddedPostgres ? 1 : 10,
+  postgresPoolMax: config.postgresPoolMax ?? (stores.embeddedPostgres ? 1 : 10),
 }
 fastify.register(app, { config: appConfig })
 

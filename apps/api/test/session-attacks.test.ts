@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ADMIN, buildApp, call, login } from './helpers.ts'
+import { ADMIN, buildApp, call, login, roundTrips } from './helpers.ts'
 
 for (const strategy of ['session', 'session-pg'] as const) {
   const cookieName = strategy === 'session' ? 'sid' : 'sid_pg'
@@ -70,5 +70,24 @@ for (const strategy of ['session', 'session-pg'] as const) {
     await sleep(1200)
     const expired = await call(fastify, 'GET', `/api/${strategy}/me`, credential)
     assert.equal(expired.statusCode, 401)
+  })
+}
+
+for (const strategy of ['session', 'session-pg'] as const) {
+  test(`${strategy}: a session unused for SESSION_IDLE_TIMEOUT ends, while use keeps it alive with few writes`, async (t) => {
+    const fastify = await buildApp(t, { sessionIdleTimeout: 2 })
+    const { credential } = await login(fastify, strategy)
+    const me = () => call(fastify, 'GET', `/api/${strategy}/me`, credential)
+    const first = await me()
+    assert.deepEqual([first.statusCode, roundTrips(first)], [200, strategy === 'session' ? { redis: 1, pg: 0 } : { redis: 0, pg: 1 }], 'a fresh session is one lookup')
+    for (let i = 0; i < 3; i++) {
+      await sleep(1000)
+      assert.equal((await me()).statusCode, 200, 'used within the idle timeout, it lives on past it')
+    }
+    await sleep(2600)
+    const idle = await me()
+    assert.equal(idle.statusCode, 401)
+    assert.equal(idle.json().code, 'AUTH_EXPIRED')
+    assert.equal((await me()).json().code, 'AUTH_INVALID', 'and it is gone from the store')
   })
 }

@@ -1,3 +1,5 @@
 export * from './strategies.ts'
 export * from './schemas.ts'
 export * from './server-timing.ts'
+export * from './range.ts'
+export * from './replicas.ts'

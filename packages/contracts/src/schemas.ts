@@ -22,6 +22,16 @@ export const LoginBodySchema = Type.Object(
 )
 export type LoginBody = Static<typeof LoginBodySchema>
 
+/** `POST /api/:strategy/password`: the new password must be long enough to be worth hashing. */
+export const ChangePasswordBodySchema = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+    newPassword: Type.String({ minLength: 12, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+)
+export type ChangePasswordBody = Static<typeof ChangePasswordBodySchema>
+
 export const MeResponseSchema = Type.Object({
   user: UserSchema,
   strategy: StrategySchema,
@@ -105,5 +115,7 @@ export const RequestRecordSchema = Type.Object({
   durationMs: Type.Number(),
   authMs: Type.Union([Type.Number(), Type.Null()]),
   roundTrips: Type.Array(RoundTripSchema),
+  /** the API replica (process) that served it: REPLICA_NAME */
+  replica: Type.String(),
 })
 export type RequestRecord = Static<typeof RequestRecordSchema>

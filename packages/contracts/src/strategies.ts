@@ -11,7 +11,7 @@ export function isStrategyName(value: string): value is StrategyName {
 }
 
 /** Cookie that carries each cookie-based strategy's session id. */
-export const SESSION_COOKIE = { session: 'sid', 'session-pg': 'sid_pg' } as const
+export const SESSION_COOKIE = { session: 'sid', 'session-pg': 'sid_pg', 'session-memory': 'sid_mem' } as const
 
 /** Cookie that carries the opaque refresh token of the token strategies. */
 export const REFRESH_COOKIE = 'rt'

@@ -1,6 +1,10 @@
 import { startEmbeddedPostgres } from './postgres.ts'
 import { provideRedis } from './redis.ts'
 
+// For launchers outside the API (the Playwright suite starts its own Redis to pause).
+export { freePort } from './free-port.ts'
+export { startRedisServer } from './redis.ts'
+
 /** A store the API uses, and how to stop it if the launcher started it. */
 export interface LocalStore {
   url: string

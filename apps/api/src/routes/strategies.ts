@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import {
+  ChangePasswordBodySchema,
   ErrorBodySchema,
   LoginBodySchema,
   LoginResponseSchema,
@@ -16,8 +17,8 @@ import type { Strategy } from '../strategies/types.ts'
 
 const errors = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema }
 
-/** The same five routes for every strategy, under /api/:strategy. */
-function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Strategy) {
+/** The same routes for every strategy, under /api/:strategy; `all` are every strategy's, for a password change. */
+function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Strategy, all: readonly Strategy[]) {
   const scope = app.withTypeProvider<TypeBoxTypeProvider>()
   scope.addHook('onSend', serverTimingHook)
   scope.addHook('onRoute', (route) => {
@@ -57,6 +58,24 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
     return reply.code(204).send(null)
   })
 
+  scope.post(
+    '/password',
+    {
+      schema: { body: ChangePasswordBodySchema, response: { 204: Type.Null(), ...errors } },
+      config: { rateLimit: { max: scope.config.loginRateLimit, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const user = await authenticate(request)
+      const { currentPassword, newPassword } = request.body
+      const changed = await timeAuth(request, () => scope.users.changePassword(user.id, currentPassword, newPassword))
+      if (!changed) throw new AppError(401, 'INVALID_CREDENTIALS', 'Current password is wrong')
+      // A new password ends every login of the user, under every strategy, as far as each can.
+      for (const each of all) await each.revokeUser(user.id)
+      await strategy.logout(request, reply)
+      return reply.code(204).send(null)
+    },
+  )
+
   const { refresh } = strategy
   if (refresh) {
     scope.post(
@@ -71,9 +90,14 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
 }
 
 export default async function strategiesRoutes(fastify: FastifyInstance) {
+  const all: Strategy[] = []
   for (const module of strategies) {
     await fastify.register(
-      async (scope) => strategyRoutes(scope, module.name, await module.setup(scope)),
+      async (scope) => {
+        const strategy = await module.setup(scope)
+        all.push(strategy)
+        strategyRoutes(scope, module.name, strategy, all)
+      },
       { prefix: `/${module.name}` },
     )
   }

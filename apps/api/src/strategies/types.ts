@@ -15,10 +15,12 @@ export interface Strategy {
   /** Revokes what this strategy can revoke; harmless when there is nothing to revoke. */
   logout(request: FastifyRequest, reply: FastifyReply): Promise<void>
   refresh?(request: FastifyRequest, reply: FastifyReply): Promise<AccessGrant & { user: User }>
+  /** Ends what this strategy can end of every login of a user (after a password change). */
+  revokeUser(userId: string): Promise<void>
 }
 
-export interface StrategyModule {
-  name: StrategyName
+export interface StrategyModule<Name extends string = StrategyName> {
+  name: Name
   /** Registers what the strategy needs (session plugin, JWT signer) in its own encapsulated scope. */
   setup(scope: FastifyInstance): Promise<Strategy>
 }

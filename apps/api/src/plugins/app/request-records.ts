@@ -38,6 +38,7 @@ async function requestRecords(fastify: FastifyInstance) {
       durationMs: reply.elapsedTime,
       authMs: request.trace.authMs,
       roundTrips: request.trace.roundTrips,
+      replica: fastify.config.replicaName,
     }
     for (const listener of listeners) listener(record)
   })

@@ -68,8 +68,8 @@ function setServerTiming(trace: RequestTrace, reply: FastifyReply): void {
 }
 
 /**
- * Writes Server-Timing. A strategy scope adds this as its last onSend hook, because its plugins
- * (@fastify/session saves there) still make round trips in onSend after the root hooks have run.
+ * Writes Server-Timing. A strategy scope adds this as its last onSend hook, because a strategy's
+ * own plugins may still make round trips in onSend after the root hooks have run.
  */
 export const serverTimingHook: onSendHookHandler = (request, reply, payload, done) => {
   setServerTiming(request.trace, reply)

@@ -25,6 +25,8 @@ export interface UserService {
   /** The user when the password matches; null for a wrong password and an unknown user alike, in about the same time. */
   verifyCredentials(username: string, password: string): Promise<User | null>
   create(username: string, password: string, role: Role): Promise<User>
+  /** Stores a new hash when the current password matches; false when it does not. */
+  changePassword(userId: string, currentPassword: string, newPassword: string): Promise<boolean>
 }
 
 declare module 'fastify' {
@@ -56,6 +58,21 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
         [username, await hasher.hash(password, ARGON2), role],
       )
       return rows[0] as User
+    },
+    async changePassword(userId, currentPassword, newPassword) {
+      const { rows } = await pg.query<{ password_hash: string }>({
+        name: 'SELECT users by id',
+        text: 'SELECT password_hash FROM users WHERE id = $1',
+        values: [userId],
+      })
+      const row = rows[0]
+      if (!row || !(await hasher.verify(row.password_hash, currentPassword))) return false
+      await pg.query({
+        name: 'UPDATE users password',
+        text: 'UPDATE users SET password_hash = $2 WHERE id = $1',
+        values: [userId, await hasher.hash(newPassword, ARGON2)],
+      })
+      return true
     },
   }
 

@@ -62,6 +62,10 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
           await refreshTokens.revokeFamily(claims.sid)
           await denylist?.revoke(claims)
         },
+        async revokeUser(userId) {
+          const families = await refreshTokens.revokeUser(userId, name)
+          for (const familyId of families) await denylist?.revokeFamily(familyId)
+        },
         async refresh(request, reply) {
           const presented = request.cookies[REFRESH_COOKIE]
           if (!presented) throw authMissing()

@@ -74,6 +74,17 @@ export class RefreshTokens {
     return familyId ? { status: 'reused', familyId } : { status: 'invalid' }
   }
 
+  /** Revokes every live family of a user, and says which they were. */
+  async revokeUser(userId: string, strategy: StrategyName): Promise<string[]> {
+    const { rows } = await this.#pg.query<{ family_id: string }>({
+      name: 'REVOKE refresh_tokens of user',
+      text: `UPDATE refresh_tokens SET revoked_at = now()
+             WHERE user_id = $1 AND strategy = $2 AND revoked_at IS NULL AND expires_at > now() RETURNING family_id`,
+      values: [userId, strategy],
+    })
+    return [...new Set(rows.map((row) => row.family_id))]
+  }
+
   async revokeFamily(familyId: string): Promise<void> {
     await this.#pg.query({
       name: 'REVOKE refresh_tokens',

@@ -25,8 +25,17 @@ export class MemorySessionStore implements SessionStore {
     this.#sessions.set(sessionId, { record, expiresAt: Date.now() + ttlSeconds * 1000 })
   }
 
+  async touch(sessionId: string, record: SessionRecord): Promise<void> {
+    const entry = this.#sessions.get(sessionId)
+    if (entry) entry.record = record
+  }
+
   async destroy(sessionId: string): Promise<void> {
     this.#sessions.delete(sessionId)
+  }
+
+  async destroyAllOf(userId: string): Promise<void> {
+    for (const [sessionId, entry] of this.#sessions) if (entry.record.user.id === userId) this.#sessions.delete(sessionId)
   }
 
   #sweep(): void {

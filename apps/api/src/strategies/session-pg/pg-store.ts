@@ -25,13 +25,25 @@ export class PgSessionStore implements SessionStore {
   async set(sessionId: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
     await this.#pg.query({
       name: 'UPSERT sessions',
-      text: `INSERT INTO sessions (sid, data, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
-             ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
-      values: [sessionId, JSON.stringify(record), ttlSeconds],
+      text: `INSERT INTO sessions (sid, data, user_id, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+             ON CONFLICT (sid) DO UPDATE SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at`,
+      values: [sessionId, JSON.stringify(record), record.user.id, ttlSeconds],
+    })
+  }
+
+  async touch(sessionId: string, record: SessionRecord): Promise<void> {
+    await this.#pg.query({
+      name: 'UPDATE sessions',
+      text: 'UPDATE sessions SET data = $2 WHERE sid = $1 AND expires_at > now()',
+      values: [sessionId, JSON.stringify(record)],
     })
   }
 
   async destroy(sessionId: string): Promise<void> {
     await this.#pg.query({ name: 'DELETE sessions', text: 'DELETE FROM sessions WHERE sid = $1', values: [sessionId] })
+  }
+
+  async destroyAllOf(userId: string): Promise<void> {
+    await this.#pg.query({ name: 'DELETE sessions of user', text: 'DELETE FROM sessions WHERE user_id = $1', values: [userId] })
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Signer } from '@fastify/cookie'
 import { SESSION_COOKIE } from '@lab/contracts'
-import { authInvalid, authMissing } from '../../errors.ts'
+import { authExpired, authInvalid, authMissing } from '../../errors.ts'
 import type { Strategy, StrategyModule } from '../types.ts'
 import { RedisSessionStore } from './redis-store.ts'
 import type { SessionStore } from './session-record.ts'
@@ -35,6 +35,8 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
     async setup(scope): Promise<Strategy> {
       const { config } = scope
       const sessions = store(scope)
+      const idleTimeoutMs = config.sessionIdleTimeout * 1000
+      const touchIntervalMs = Math.min(60_000, idleTimeoutMs / 4)
       const signer = new Signer(config.sessionSecret, 'sha256')
       const cookie = { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.sessionTtl } as const
 
@@ -54,7 +56,7 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
           const previous = sessionIdOf(request)
           if (previous) await sessions.destroy(previous)
           const sessionId = randomBytes(32).toString('base64url')
-          await sessions.set(sessionId, { user }, config.sessionTtl)
+          await sessions.set(sessionId, { user, lastSeenAt: Date.now() }, config.sessionTtl)
           reply.setCookie(cookieName, signer.sign(sessionId), cookie)
           return undefined
         },
@@ -62,13 +64,23 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
           if (!request.cookies[cookieName]) throw authMissing()
           const sessionId = sessionIdOf(request)
           const record = sessionId === null ? null : await sessions.get(sessionId)
-          if (record) return record.user
-          throw authInvalid('Session not found or expired')
+          if (!record) throw authInvalid('Session not found or expired')
+          const idle = Date.now() - record.lastSeenAt
+          if (idle > idleTimeoutMs) {
+            await sessions.destroy(sessionId as string)
+            throw authExpired()
+          }
+          // A write only when the last one is older than the touch interval: most requests stay one lookup.
+          if (idle > touchIntervalMs) await sessions.touch(sessionId as string, { ...record, lastSeenAt: Date.now() })
+          return record.user
         },
         async logout(request, reply) {
           const sessionId = sessionIdOf(request)
           if (sessionId !== null) await sessions.destroy(sessionId)
           reply.clearCookie(cookieName, { path: '/', httpOnly: true, sameSite: 'lax' })
+        },
+        async revokeUser(userId) {
+          await sessions.destroyAllOf(userId)
         },
       }
     },

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { ErrorBodySchema } from '@lab/contracts'
+import { AppError, StoreUnavailableError } from '../errors.ts'
+
+const PauseBodySchema = Type.Object(
+  { ms: Type.Integer({ minimum: 1000, maximum: 10_000, description: 'how long Redis stays paused' }) },
+  { additionalProperties: false },
+)
+
+/**
+ * Lab-only controls, registered in the demo profile only: the web lab's outage view pauses Redis
+ * with Redis's own `CLIENT PAUSE <ms> ALL`, so every client (the API's included) waits for it.
+ */
+export default async function labRoutes(fastify: FastifyInstance) {
+  if (fastify.config.profile !== 'demo') return
+  let pausedUntil = 0
+
+  fastify.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/lab/redis/pause',
+    { schema: { body: PauseBodySchema, response: { 204: Type.Null(), '4xx': ErrorBodySchema, '5xx': ErrorBodySchema } } },
+    async (request, reply) => {
+      const left = pausedUntil - Date.now()
+      // A second CLIENT PAUSE would itself wait for the first to end, then pause Redis again.
+      if (left > 0) {
+        reply.header('retry-after', Math.ceil(left / 1000))
+        throw new AppError(429, 'RATE_LIMITED', `Redis is already paused for another ${left} ms`)
+      }
+      // Its own short-lived connection: the API's client is about to be paused, and CLIENT PAUSE answers its caller at once.
+      const client = fastify.redis.duplicate({ lazyConnect: true, retryStrategy: () => null })
+      client.on('error', () => {})
+      try {
+        await client.connect()
+        await client.call('CLIENT', 'PAUSE', String(request.body.ms), 'ALL')
+      } catch (error) {
+        throw new StoreUnavailableError('redis', { cause: error })
+      } finally {
+        client.disconnect()
+      }
+      pausedUntil = Date.now() + request.body.ms
+      request.log.warn(`lab: Redis paused for ${request.body.ms} ms`)
+      return reply.code(204).send(null)
+    },
+  )
+}
