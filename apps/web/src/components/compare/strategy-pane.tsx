@@ -1,0 +1,166 @@
+'use client'
+import { useState } from 'react'
+import type { LoginResponse, RefreshResponse, StrategyName } from '@lab/contracts'
+import { apiFetch, replayStolen, stealCookie, type ApiCall, type StolenCredential } from '@/lib/api'
+import { useCredentials } from '@/lib/credentials'
+import { DEMO_USERS, STRATEGY_NOTES, isTokenStrategy, type DemoUser } from '@/lib/strategies'
+import { RequestRow } from '../request-row'
+import { STRATEGY_COLORS } from './round-trip-chart'
+
+export interface PaneCall {
+  strategy: StrategyName
+  label: string
+  call: ApiCall
+}
+
+interface StrategyPaneProps {
+  strategy: StrategyName
+  calls: PaneCall[]
+  onCall: (entry: PaneCall) => void
+  choices: StrategyName[]
+  onChangeStrategy: (strategy: StrategyName) => void
+  onRemove: (() => void) | undefined
+}
+
+const MAX_SHOWN = 40
+
+/** One strategy: its actions, what the thief holds, and the timeline of its requests. */
+export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrategy, onRemove }: StrategyPaneProps) {
+  const { tokens, setToken } = useCredentials()
+  const [user, setUser] = useState<DemoUser>('alice')
+  const [times, setTimes] = useState(5)
+  const [busy, setBusy] = useState(false)
+  const [stolen, setStolen] = useState<StolenCredential | null>(null)
+  const tokenStrategy = isTokenStrategy(strategy)
+  const token = tokenStrategy ? (tokens[strategy]?.accessToken ?? null) : null
+  const note = STRATEGY_NOTES[strategy]
+
+  const log = <T,>(label: string, call: ApiCall<T>): ApiCall<T> => {
+    onCall({ strategy, label, call })
+    return call
+  }
+  const run = (action: () => Promise<void>) => async () => {
+    setBusy(true)
+    try {
+      await action()
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const login = run(async () => {
+    const call = log('login', await apiFetch<LoginResponse>(`/api/${strategy}/login`, { method: 'POST', json: DEMO_USERS[user] }))
+    if (!call.ok || !call.body) return
+    if (isTokenStrategy(strategy) && call.body.accessToken && call.body.accessTokenExpiresAt) {
+      setToken(strategy, { accessToken: call.body.accessToken, expiresAt: call.body.accessTokenExpiresAt, username: call.body.user.username })
+      setStolen({ kind: 'bearer', token: call.body.accessToken })
+    } else if (strategy === 'session' || strategy === 'session-pg') {
+      setStolen(await stealCookie(strategy))
+    }
+  })
+  const me = run(async () => {
+    for (let i = 0; i < times; i++) log('/me', await apiFetch(`/api/${strategy}/me`, { token }))
+  })
+  const admin = run(async () => {
+    log('/admin', await apiFetch(`/api/${strategy}/admin`, { token }))
+  })
+  const refresh = run(async () => {
+    const call = log('refresh', await apiFetch<RefreshResponse>(`/api/${strategy}/refresh`, { method: 'POST' }))
+    if (isTokenStrategy(strategy) && call.ok && call.body) {
+      setToken(strategy, { accessToken: call.body.accessToken, expiresAt: call.body.accessTokenExpiresAt, username: call.body.user.username })
+    }
+  })
+  const logout = run(async () => {
+    const call = log('logout', await apiFetch(`/api/${strategy}/logout`, { method: 'POST', token }))
+    if (call.ok && isTokenStrategy(strategy)) setToken(strategy, null)
+  })
+  const replay = run(async () => {
+    if (stolen) log('replay', await replayStolen(strategy, 'me', stolen))
+  })
+
+  const shown = calls.slice(-MAX_SHOWN).reverse()
+  return (
+    <section className="panel pane" data-testid={`pane-${strategy}`} aria-labelledby={`pane-${strategy}-title`} style={{ borderTopColor: STRATEGY_COLORS[strategy] }}>
+      <header className="pane-header">
+        <h2 id={`pane-${strategy}-title`}>
+          <label>
+            <span className="sr-only">Strategy of this pane</span>
+            <select value={strategy} onChange={(event) => onChangeStrategy(event.target.value as StrategyName)} data-testid="pane-strategy">
+              {choices.map((choice) => (
+                <option key={choice} value={choice}>
+                  {choice}
+                </option>
+              ))}
+            </select>
+          </label>
+        </h2>
+        {onRemove && (
+          <button type="button" className="quiet" onClick={onRemove} aria-label={`Remove the ${strategy} pane`}>
+            Remove
+          </button>
+        )}
+      </header>
+      <dl className="note">
+        <dt>credential</dt>
+        <dd>{note.credential}</dd>
+        <dt>each request checks</dt>
+        <dd>{note.checks}</dd>
+        <dt>logout</dt>
+        <dd>{note.logout}</dd>
+      </dl>
+      <div className="actions" role="group" aria-label={`${strategy} actions`}>
+        <label>
+          user{' '}
+          <select value={user} onChange={(event) => setUser(event.target.value as DemoUser)} data-testid="user">
+            <option value="alice">alice (user)</option>
+            <option value="admin">admin (admin)</option>
+          </select>
+        </label>
+        <button type="button" onClick={login} disabled={busy}>
+          Log in
+        </button>
+        <span className="with-input">
+          <button type="button" onClick={me} disabled={busy}>
+            GET /me ×{times}
+          </button>
+          <label>
+            <span className="sr-only">how many /me calls</span>
+            <input type="number" min={1} max={50} value={times} onChange={(event) => setTimes(Math.min(50, Math.max(1, Number(event.target.value) || 1)))} data-testid="times" />
+          </label>
+        </span>
+        <button type="button" onClick={admin} disabled={busy}>
+          GET /admin
+        </button>
+        {tokenStrategy && (
+          <button type="button" onClick={refresh} disabled={busy}>
+            Refresh
+          </button>
+        )}
+        <button type="button" onClick={logout} disabled={busy}>
+          Log out
+        </button>
+        <button type="button" className="danger" onClick={replay} disabled={busy || !stolen}>
+          Replay stolen credential
+        </button>
+      </div>
+      <p className="stolen" data-testid="stolen">
+        {stolen ? (
+          <>
+            The thief holds{' '}
+            <code title={stolen.kind === 'cookie' ? stolen.value : stolen.token}>
+              {stolen.kind === 'cookie' ? `${stolen.name}=${stolen.value.slice(0, 14)}…` : `Bearer ${stolen.token.slice(0, 18)}…`}
+            </code>
+            , captured at login. A replay sends it from the web server, never from this browser.
+          </>
+        ) : (
+          'Log in: the credential is captured as a thief would capture it, for the replay.'
+        )}
+      </p>
+      <ol className="timeline" aria-label={`${strategy} requests, newest first`} data-testid="timeline">
+        {shown.map((entry) => (
+          <RequestRow key={entry.call.id} call={entry.call} label={entry.label} />
+        ))}
+      </ol>
+    </section>
+  )
+}

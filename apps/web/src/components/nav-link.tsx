@@ -1,0 +1,13 @@
+'use client'
+import Link from 'next/link'
+import { usePathname } from 'next/navigation'
+import type { ReactNode } from 'react'
+
+export function NavLink({ href, children }: { href: '/' | '/revocation' | '/inspector' | '/outage' | '/replicas' | '/range' | '/workshop' | '/bench'; children: ReactNode }) {
+  const current = usePathname() === href
+  return (
+    <Link href={href} aria-current={current ? 'page' : undefined}>
+      {children}
+    </Link>
+  )
+}

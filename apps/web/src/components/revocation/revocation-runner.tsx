@@ -1,0 +1,169 @@
+'use client'
+import { useEffect, useRef, useState } from 'react'
+import { STRATEGIES, type LoginResponse, type StrategyName } from '@lab/contracts'
+import { apiFetch, replayStolen, stealCookie, type ApiCall, type StolenCredential } from '@/lib/api'
+import { DEMO_USERS, STRATEGY_NOTES, isTokenStrategy } from '@/lib/strategies'
+import { statusClass } from '../request-row'
+
+type Phase = 'idle' | 'logging in' | 'logging out' | 'replaying' | 'done' | 'failed'
+
+interface Row {
+  phase: Phase
+  login: ApiCall | null
+  logout: ApiCall | null
+  replays: ApiCall[]
+  loggedOutAt: number | null
+  /** the access token's `exp`, for the token strategies */
+  expiresAt: number | null
+  rejected: ApiCall | null
+  problem: string | null
+}
+
+const IDLE: Row = { phase: 'idle', login: null, logout: null, replays: [], loggedOutAt: null, expiresAt: null, rejected: null, problem: null }
+const REPLAY_EVERY_MS = 1000
+/** A credential still accepted this long after logout (and after its exp, if any) is reported, not replayed forever. */
+const GIVE_UP_AFTER_MS = 5000
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function verdict(row: Row): { key: string; text: string } {
+  if (row.problem) return { key: 'failed', text: row.problem }
+  if (row.rejected && row.loggedOutAt !== null) {
+    const first = row.replays[0] === row.rejected
+    const code = `${row.rejected.status} ${row.rejected.errorCode ?? ''}`.trim()
+    return first
+      ? { key: 'rejected-immediately', text: `Rejected at the first replay after logout (${code})` }
+      : { key: 'rejected-later', text: `Accepted for ${((row.rejected.startedAt - row.loggedOutAt) / 1000).toFixed(1)} s after logout, then rejected (${code})` }
+  }
+  if (row.replays.length > 0) {
+    const still = `Still accepted after logout (${row.replays.length} replay${row.replays.length === 1 ? '' : 's'} answered 200)`
+    if (row.phase === 'done') return { key: 'accepted', text: `${still}; the run stopped before it was rejected` }
+    return { key: 'accepted', text: row.expiresAt === null ? still : `${still}; refused once exp passes, in` }
+  }
+  return { key: 'pending', text: row.phase === 'idle' ? '–' : `${row.phase}…` }
+}
+
+/** Log in → capture → log out → replay every second, for all four strategies at once. */
+export function RevocationRunner() {
+  const [rows, setRows] = useState<Record<StrategyName, Row>>(() => Object.fromEntries(STRATEGIES.map((s) => [s, IDLE])) as Record<StrategyName, Row>)
+  const [running, setRunning] = useState(false)
+  const [now, setNow] = useState(() => Date.now())
+  const stopped = useRef(false)
+
+  useEffect(() => {
+    if (!running) return
+    const timer = setInterval(() => setNow(Date.now()), 250)
+    return () => clearInterval(timer)
+  }, [running])
+  useEffect(
+    () => () => {
+      stopped.current = true
+    },
+    [],
+  )
+
+  const update = (strategy: StrategyName, change: Partial<Row>) => setRows((previous) => ({ ...previous, [strategy]: { ...previous[strategy], ...change } }))
+
+  async function scenario(strategy: StrategyName) {
+    update(strategy, { ...IDLE, phase: 'logging in' })
+    const login = await apiFetch<LoginResponse>(`/api/${strategy}/login`, { method: 'POST', json: DEMO_USERS.alice })
+    update(strategy, { login })
+    if (!login.ok || !login.body) return update(strategy, { phase: 'failed', problem: `Login failed: ${login.status} ${login.errorCode ?? ''}` })
+    const token = login.body.accessToken ?? null
+    const expiresAt = login.body.accessTokenExpiresAt ? Date.parse(login.body.accessTokenExpiresAt) : null
+    const stolen: StolenCredential | null = token
+      ? { kind: 'bearer', token }
+      : strategy === 'session' || strategy === 'session-pg'
+        ? await stealCookie(strategy)
+        : null
+    if (!stolen) return update(strategy, { phase: 'failed', problem: 'Nothing to capture after login' })
+
+    update(strategy, { phase: 'logging out', expiresAt })
+    const logout = await apiFetch(`/api/${strategy}/logout`, { method: 'POST', token })
+    const loggedOutAt = Date.now()
+    update(strategy, { logout, loggedOutAt, phase: 'replaying' })
+    if (!logout.ok) return update(strategy, { phase: 'failed', problem: `Logout failed: ${logout.status} ${logout.errorCode ?? ''}` })
+
+    const replays: ApiCall[] = []
+    while (!stopped.current) {
+      const replay = await replayStolen(strategy, 'me', stolen)
+      replays.push(replay)
+      update(strategy, { replays: [...replays] })
+      if (!replay.ok) return update(strategy, { rejected: replay, phase: 'done' })
+      if (Date.now() > Math.max(loggedOutAt, expiresAt ?? 0) + GIVE_UP_AFTER_MS) break
+      await sleep(REPLAY_EVERY_MS)
+    }
+    update(strategy, { phase: 'done' })
+  }
+
+  async function run() {
+    stopped.current = false
+    setRunning(true)
+    try {
+      await Promise.all(STRATEGIES.map((strategy) => scenario(strategy)))
+    } finally {
+      setRunning(false)
+      setNow(Date.now())
+    }
+  }
+
+  return (
+    <>
+      <div className="actions">
+        <button type="button" className="big" onClick={run} disabled={running} data-testid="run-revocation">
+          {running ? 'Running…' : 'Run: log in, capture, log out, replay'}
+        </button>
+        {running && (
+          <button type="button" className="quiet" onClick={() => (stopped.current = true)}>
+            Stop replaying
+          </button>
+        )}
+      </div>
+      <div className="table-scroll">
+        <table className="totals revocation" aria-live="polite">
+          <thead>
+            <tr>
+              <th scope="col">strategy</th>
+              <th scope="col">logout revokes</th>
+              <th scope="col">login</th>
+              <th scope="col">logout</th>
+              <th scope="col">replays of the stolen credential, one a second</th>
+              <th scope="col">verdict</th>
+            </tr>
+          </thead>
+          <tbody>
+            {STRATEGIES.map((strategy) => {
+              const row = rows[strategy]
+              const { key, text } = verdict(row)
+              return (
+                <tr key={strategy} data-testid={`revocation-${strategy}`} data-verdict={key} data-code={row.rejected?.errorCode ?? ''}>
+                  <th scope="row">{strategy}</th>
+                  <td className="muted">{STRATEGY_NOTES[strategy].logout}</td>
+                  <td>{row.login && <span className={statusClass(row.login.status)}>{row.login.status}</span>}</td>
+                  <td>{row.logout && <span className={statusClass(row.logout.status)}>{row.logout.status}</span>}</td>
+                  <td>
+                    <ol className="ticks" aria-label={`${strategy} replays`}>
+                      {row.replays.map((replay) => (
+                        <li key={replay.id} className={statusClass(replay.status)} title={`${replay.status} ${replay.errorCode ?? ''}`} data-testid="replay">
+                          {replay.status}
+                        </li>
+                      ))}
+                    </ol>
+                  </td>
+                  <td className={`verdict verdict-${key}`} data-testid="verdict">
+                    {text}
+                    {isTokenStrategy(strategy) && key === 'accepted' && row.expiresAt !== null && row.phase === 'replaying' && (
+                      <span className="countdown" data-testid="countdown">
+                        {Math.max(0, Math.ceil((row.expiresAt - now) / 1000))} s
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,20 @@
+import { TOKEN_STRATEGIES, type StrategyName } from '@lab/contracts'
+import type { TokenStrategy } from './credentials'
+
+/** What each strategy is, in the words the lab shows beside its pane. */
+export const STRATEGY_NOTES: Record<StrategyName, { credential: string; checks: string; logout: string }> = {
+  session: { credential: 'HttpOnly cookie sid', checks: 'a Redis GET of the session', logout: 'deletes the session: revoked at once' },
+  'session-pg': { credential: 'HttpOnly cookie sid_pg', checks: 'a Postgres SELECT of the session', logout: 'deletes the row: revoked at once' },
+  jwt: { credential: 'Bearer access token (+ refresh cookie rt)', checks: 'nothing but the signature and claims', logout: 'revokes the refresh family only: the access token lives until exp' },
+  'jwt-denylist': { credential: 'Bearer access token (+ refresh cookie rt)', checks: 'a Redis lookup of the token id', logout: 'denylists the token id: revoked at once' },
+}
+
+export function isTokenStrategy(strategy: StrategyName): strategy is TokenStrategy {
+  return (TOKEN_STRATEGIES as readonly string[]).includes(strategy)
+}
+
+export const DEMO_USERS = {
+  alice: { username: 'alice', password: 'alice-password' },
+  admin: { username: 'admin', password: 'admin-password' },
+} as const
+export type DemoUser = keyof typeof DEMO_USERS

@@ -1,0 +1,74 @@
+import { defineConfig } from '@playwright/test'
+import { freePort } from '@lab/api/local-stores'
+
+// Ports of their own (never the demo's 3000/4000), chosen once by the runner; workers inherit them.
+process.env.E2E_WEB_PORT ??= String(await freePort())
+process.env.E2E_API_PORT ??= String(await freePort())
+process.env.E2E_REPLICAS_WEB_PORT ??= String(await freePort())
+process.env.E2E_REPLICAS_API_PORT ??= String(await freePort())
+const webUrl = `http://127.0.0.1:${process.env.E2E_WEB_PORT}`
+/** A second lab, as `pnpm demo --replicas 2` starts it: two API processes behind nginx, for the replicas view. */
+export const REPLICAS_URL = `http://127.0.0.1:${process.env.E2E_REPLICAS_WEB_PORT}`
+
+/** The access-token TTL the lab runs with here: short, so the revocation journey sees jwt's replay expire, yet long enough that a journey on a busy CI machine finishes within one token's life. */
+export const ACCESS_TOKEN_TTL = 20
+
+export default defineConfig({
+  testDir: 'tests',
+  outputDir: 'test-results',
+  // The journeys share one API and one Redis, and the outage journey pauses that Redis: one at a time.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  // The comparison report (Markdown + screenshots) goes to report/, rebuilt on every run.
+  globalSetup: './reporting/clear-report.ts',
+  globalTeardown: './reporting/write-report.ts',
+  use: {
+    baseURL: webUrl,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  webServer: [
+    {
+      // Its own redis-server (to pause), the built API and the built web lab, via the demo launcher.
+      command: 'node lab-servers.ts',
+      url: `${webUrl}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+      env: {
+        PORT: process.env.E2E_API_PORT,
+        WEB_PORT: process.env.E2E_WEB_PORT,
+        DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+        ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL),
+        LOGIN_RATE_LIMIT: '10000',
+        LOG_LEVEL: 'warn',
+      },
+    },
+    {
+      command: 'node lab-servers.ts --replicas 2',
+      url: `${REPLICAS_URL}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+      env: {
+        PORT: process.env.E2E_REPLICAS_API_PORT,
+        WEB_PORT: process.env.E2E_REPLICAS_WEB_PORT,
+        DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+        LOGIN_RATE_LIMIT: '10000',
+        LOG_LEVEL: 'warn',
+      },
+    },
+  ],
+})

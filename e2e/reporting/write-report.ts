@@ -1,0 +1,28 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { OBSERVATIONS, REPORT_DIR, type Observation } from './observations.ts'
+
+/** Turns the journeys' observations into report/README.md: one table per journey, one row per strategy. */
+export default function writeReport() {
+  if (!existsSync(OBSERVATIONS)) return
+  const observations = readFileSync(OBSERVATIONS, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Observation)
+  const journeys = [...new Set(observations.map((o) => o.journey))]
+  const lines = [
+    '# Session vs JWT Lab: what the browser showed',
+    '',
+    `Written by the Playwright suite on ${new Date().toISOString()} (Chromium, built API and web lab, real Redis and Postgres).`,
+    'Every cell is read from the page during the run.',
+    '',
+  ]
+  for (const journey of journeys) {
+    const rows = observations.filter((o) => o.journey === journey)
+    const columns = [...new Set(rows.flatMap((o) => Object.keys(o.seen)))]
+    lines.push(`## ${journey}`, '', `| strategy | ${columns.join(' | ')} |`, `| --- | ${columns.map(() => '---').join(' | ')} |`)
+    for (const row of rows) lines.push(`| ${row.strategy} | ${columns.map((c) => String(row.seen[c] ?? '–')).join(' | ')} |`)
+    lines.push('')
+    for (const shot of new Set(rows.map((o) => o.screenshot).filter(Boolean))) lines.push(`![${journey}](${shot})`, '')
+  }
+  writeFileSync(`${REPORT_DIR}README.md`, `${lines.join('\n')}\n`)
+}

@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test'
+import { observe, screenshotPath } from '../reporting/observations.ts'
+
+/** Every route of the report, baseline first, each strategy followed by its limit probe. */
+const ROUTES = ['baseline', 'jwt', 'probe:jwt', 'jwt-denylist', 'probe:jwt+redis', 'session', 'probe:redis', 'session-pg', 'probe:pg'] as const
+const STRATEGY_PROBES = { jwt: 'probe:jwt', 'jwt-denylist': 'probe:jwt+redis', session: 'probe:redis', 'session-pg': 'probe:pg' } as const
+
+test('bench: a short run started from the page shows its progress, then a row per strategy and probe with measured ratios', async ({ page }) => {
+  // The page's run is ≈ 40 s of load (3 rounds × 9 routes × 1 s, a warm-up, seeding).
+  test.setTimeout(150_000)
+  await page.goto('/bench')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('What each strategy costs, beside its limit')
+  // Before any run: the committed full run, with its date and machine.
+  await expect(page.getByTestId('bench-report-committed').getByTestId('bench-machine')).toContainText(/\d{4}-\d{2}-\d{2} .* cores/)
+
+  await page.getByTestId('bench-start').click()
+  const progress = page.getByTestId('bench-progress')
+  const valueNow = async () => Number(await progress.getAttribute('aria-valuenow'))
+  await expect.poll(valueNow, { timeout: 60_000 }).toBeGreaterThan(0)
+  const first = await valueNow()
+  const steps = Number(await progress.getAttribute('aria-valuemax'))
+  expect(steps, 'one step per route and round').toBe(3 * ROUTES.length)
+
+  // One run at a time: a second start while this one runs is refused.
+  const second = await page.request.post('/bench/run')
+  expect(second.status()).toBe(409)
+  expect(((await second.json()) as { code: string }).code).toBe('BENCH_RUNNING')
+
+  await expect.poll(valueNow, { timeout: 30_000 }).toBeGreaterThan(first)
+  const chart = page.getByTestId('bench-chart')
+  await expect(chart).not.toHaveAttribute('data-routes-measured', '0')
+  await expect(chart.locator('.recharts-bar-rectangle').first()).toBeAttached()
+
+  const run = page.getByTestId('bench-report-run')
+  await expect(run).toBeVisible({ timeout: 100_000 })
+  await expect(page.getByTestId('bench-run')).toHaveAttribute('data-status', 'done')
+  expect(await valueNow()).toBe(steps)
+  await expect(run.getByTestId('bench-machine')).toContainText('Node')
+
+  const ratioOf = async (route: string) => {
+    const row = run.getByTestId(`bench-row-${route}`)
+    await expect(row.getByTestId('ratio')).toHaveText(/^\d+\.\d{2}$/)
+    const ratio = Number(await row.getAttribute('data-ratio'))
+    expect(Number.isFinite(ratio) && ratio > 0, `${route} has a measured ratio`).toBe(true)
+    return ratio
+  }
+  for (const route of ROUTES) await ratioOf(route)
+  expect(await ratioOf('baseline')).toBe(1)
+  await expect(run.locator('tbody tr[data-testid^="bench-row-"]')).toHaveCount(ROUTES.length)
+  await expect(run.locator('[data-testid^="bench-over-probe-"]')).toHaveCount(Object.keys(STRATEGY_PROBES).length)
+
+  const shot = screenshotPath('bench')
+  await page.screenshot({ path: shot.path, fullPage: true })
+  for (const [strategy, probe] of Object.entries(STRATEGY_PROBES)) {
+    observe({
+      journey: 'Bench: a short run from the browser (3 rounds of 1 s per route, ratio to the no-auth baseline)',
+      strategy,
+      seen: {
+        ratio: (await run.getByTestId(`bench-row-${strategy}`).getByTestId('ratio').textContent()) ?? '',
+        'its probe': probe,
+        'probe ratio': (await run.getByTestId(`bench-row-${probe}`).getByTestId('ratio').textContent()) ?? '',
+      },
+      screenshot: shot.relative,
+    })
+  }
+})

@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test'
+import { TOKEN_STRATEGIES } from '@lab/contracts'
+import { observe, screenshotPath } from '../reporting/observations.ts'
+
+for (const strategy of TOKEN_STRATEGIES) {
+  test(`inspector: a ${strategy} token edited to role admin or alg none is rejected`, async ({ page }) => {
+    await page.goto('/inspector')
+    await page.getByTestId(`login-${strategy}`).click()
+    await expect(page.getByTestId('payload-json')).toContainText('"role": "user"')
+    await expect(page.getByTestId('claim-exp')).toContainText('in ')
+    await expect(page.getByTestId('send-strategy')).toHaveValue(strategy)
+    await page.getByTestId('send-target').selectOption('admin')
+    const verdict = page.getByTestId('verdict')
+
+    await page.getByTestId('send-original').click()
+    await expect(verdict).toHaveAttribute('data-status', '403')
+    await expect(verdict).toHaveAttribute('data-code', 'FORBIDDEN')
+
+    await page.getByRole('button', { name: 'role → admin' }).click()
+    await expect(page.getByTestId('payload-json')).toContainText('"role": "admin"')
+    await page.getByTestId('send-edited').click()
+    await expect(verdict).toContainText('edited')
+    await expect(verdict).toHaveAttribute('data-status', '401')
+    const roleCode = await verdict.getAttribute('data-code')
+    expect(roleCode).toBe('AUTH_INVALID')
+
+    await page.getByRole('button', { name: 'alg → none' }).click()
+    await page.getByLabel('drop the signature').check()
+    await expect(page.getByTestId('edited-token')).toHaveText(/\.$/)
+    await page.getByTestId('send-edited').click()
+    await expect(page.getByTestId('request')).toHaveCount(3)
+    await expect(verdict).toHaveAttribute('data-status', '401')
+    const noneCode = await verdict.getAttribute('data-code')
+    expect(noneCode).toBe('AUTH_INVALID')
+
+    const shot = screenshotPath(`inspector-${strategy}`)
+    await page.screenshot({ path: shot.path, fullPage: true })
+    observe({
+      journey: 'Token inspector: alice’s token sent to /admin',
+      strategy,
+      seen: { original: '403 FORBIDDEN', 'payload role → admin (old signature)': `401 ${roleCode}`, 'alg → none, no signature': `401 ${noneCode}` },
+      screenshot: shot.relative,
+    })
+  })
+}

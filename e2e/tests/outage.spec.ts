@@ -1,0 +1,54 @@
+import { expect, test } from '@playwright/test'
+import { STRATEGIES } from '@lab/contracts'
+import { observe, screenshotPath } from '../reporting/observations.ts'
+
+const PAUSE_SECONDS = 3
+
+test('outage: with Redis paused, jwt and session-pg keep answering, session and jwt-denylist fail fast with 503, all recover', async ({ page }) => {
+  await page.goto('/outage')
+  await page.getByTestId('start-probing').click()
+  const row = (strategy: string) => page.getByTestId(`outage-${strategy}`)
+  for (const strategy of STRATEGIES) await expect(row(strategy).locator('.ticks li.status-ok').nth(1)).toBeAttached()
+
+  await page.getByTestId('pause-seconds').fill(String(PAUSE_SECONDS))
+  await page.getByTestId('pause-redis').click()
+  await expect(page.getByTestId('pause-state')).toHaveAttribute('data-paused', 'true')
+  await expect(row('session')).not.toHaveAttribute('data-during-503', '0')
+  const during = screenshotPath('outage-during')
+  await page.screenshot({ path: during.path, fullPage: true })
+  await expect(page.getByTestId('pause-state')).toHaveAttribute('data-paused', 'false', { timeout: (PAUSE_SECONDS + 5) * 1000 })
+  for (const strategy of STRATEGIES) await expect(row(strategy)).not.toHaveAttribute('data-after-ok', '0')
+
+  const seen = async (strategy: string) => ({
+    duringOk: Number(await row(strategy).getAttribute('data-during-ok')),
+    during503: Number(await row(strategy).getAttribute('data-during-503')),
+    slowest503: Number(await row(strategy).getAttribute('data-slowest-503')),
+    afterOk: Number(await row(strategy).getAttribute('data-after-ok')),
+  })
+  for (const strategy of ['session', 'jwt-denylist']) {
+    const shown = await seen(strategy)
+    expect(shown.during503, `${strategy} failed during the pause`).toBeGreaterThan(0)
+    expect(shown.slowest503, `${strategy} failed fast`).toBeLessThan(2000)
+  }
+  for (const strategy of ['jwt', 'session-pg']) {
+    const shown = await seen(strategy)
+    expect(shown.during503, `${strategy} needs no Redis`).toBe(0)
+    expect(shown.duringOk).toBeGreaterThan(0)
+  }
+  const after = screenshotPath('outage-after')
+  await page.screenshot({ path: after.path, fullPage: true })
+  for (const strategy of STRATEGIES) {
+    const shown = await seen(strategy)
+    observe({
+      journey: `Outage: Redis paused for ${PAUSE_SECONDS} s (CLIENT PAUSE), /me probed twice a second`,
+      strategy,
+      seen: {
+        '200 during the pause': shown.duringOk,
+        '503 during the pause': shown.during503,
+        'slowest 503 (ms)': shown.during503 ? shown.slowest503 : '–',
+        '200 after the pause': shown.afterOk,
+      },
+      screenshot: after.relative,
+    })
+  }
+})
