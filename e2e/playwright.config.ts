@@ -13,6 +13,25 @@ export const REPLICAS_URL = `http://127.0.0.1:${process.env.E2E_REPLICAS_WEB_POR
 /** The access-token TTL the lab runs with here: short, so the revocation journey sees jwt's replay expire, yet long enough that a journey on a busy CI machine finishes within one token's life. */
 export const ACCESS_TOKEN_TTL = 20
 
+/** One lab started by the demo launcher (lab-servers.ts), ready when its health answers through the web lab. */
+function labServer(args: string[], url: string, env: Record<string, string | undefined>) {
+  return {
+    command: ['node lab-servers.ts', ...args].join(' '),
+    url: `${url}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
+    gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 10_000 },
+    env: {
+      ...env,
+      DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+      LOGIN_RATE_LIMIT: '10000',
+      LOG_LEVEL: 'warn',
+    } as Record<string, string>,
+  }
+}
+
 export default defineConfig({
   testDir: 'tests',
   outputDir: 'test-results',
@@ -36,39 +55,8 @@ export default defineConfig({
     },
   },
   webServer: [
-    {
-      // Its own redis-server (to pause), the built API and the built web lab, via the demo launcher.
-      command: 'node lab-servers.ts',
-      url: `${webUrl}/api/health`,
-      timeout: 120_000,
-      reuseExistingServer: false,
-      stdout: 'pipe',
-      stderr: 'pipe',
-      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-      env: {
-        PORT: process.env.E2E_API_PORT,
-        WEB_PORT: process.env.E2E_WEB_PORT,
-        DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-        ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL),
-        LOGIN_RATE_LIMIT: '10000',
-        LOG_LEVEL: 'warn',
-      },
-    },
-    {
-      command: 'node lab-servers.ts --replicas 2',
-      url: `${REPLICAS_URL}/api/health`,
-      timeout: 120_000,
-      reuseExistingServer: false,
-      stdout: 'pipe',
-      stderr: 'pipe',
-      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-      env: {
-        PORT: process.env.E2E_REPLICAS_API_PORT,
-        WEB_PORT: process.env.E2E_REPLICAS_WEB_PORT,
-        DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-        LOGIN_RATE_LIMIT: '10000',
-        LOG_LEVEL: 'warn',
-      },
-    },
+    // Its own redis-server (to pause), the built API and the built web lab, via the demo launcher.
+    labServer([], webUrl, { PORT: process.env.E2E_API_PORT, WEB_PORT: process.env.E2E_WEB_PORT, ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL) }),
+    labServer(['--replicas', '2'], REPLICAS_URL, { PORT: process.env.E2E_REPLICAS_API_PORT, WEB_PORT: process.env.E2E_REPLICAS_WEB_PORT }),
   ],
 })

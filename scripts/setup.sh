@@ -30,7 +30,15 @@ lab_setup() {
   if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm -v 2>/dev/null | cut -d. -f1)" != "${lab_pnpm_version%%.*}" ]; then
     if [ ! -x "$lab_tools/pnpm/bin/pnpm" ]; then
       echo "setup: installing pnpm $lab_pnpm_version"
-      npm install --silent -g --prefix "$lab_tools/pnpm" "pnpm@$lab_pnpm_version" || return 1
+      if [ "$(uname -sm)" = "Linux x86_64" ]; then
+        # pnpm's own binary package: the `pnpm` package would first look up its 15 optional
+        # packages for other platforms, which a registry mirror may not carry (minutes of retries).
+        npm install --silent --prefix "$lab_tools/pnpm" "@pnpm/exe.linux-x64@$lab_pnpm_version" || return 1
+        mkdir -p "$lab_tools/pnpm/bin"
+        ln -sf ../node_modules/@pnpm/exe.linux-x64/pnpm "$lab_tools/pnpm/bin/pnpm"
+      else
+        npm install --silent -g --prefix "$lab_tools/pnpm" "pnpm@$lab_pnpm_version" || return 1
+      fi
     fi
     export PATH="$lab_tools/pnpm/bin:$PATH"
   fi
