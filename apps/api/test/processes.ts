@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,9 +12,12 @@ const run = promisify(execFile)
 /** Debian's server binaries; Postgres refuses to run as root, so as root they run as user `postgres`. */
 const POSTGRES_BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin'
 
+/** util-linux's runuser lives in /usr/sbin, which a minimal PATH (CI's, cron's) may lack. */
+const RUNUSER = existsSync('/usr/sbin/runuser') ? '/usr/sbin/runuser' : 'runuser'
+
 function asPostgres(binary: string, args: string[]) {
   const command = join(POSTGRES_BIN, binary)
-  return process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', command, ...args]) : run(command, args)
+  return process.getuid?.() === 0 ? run(RUNUSER, ['-u', 'postgres', '--', command, ...args]) : run(command, args)
 }
 
 /** A Postgres server of the test's own: crash it and start it again on the same data and port. */
