@@ -107,6 +107,11 @@ export function call(fastify: FastifyInstance, method: 'GET' | 'POST', url: stri
   return fastify.inject({ method, url, headers: headersFor(credential) })
 }
 
+/** POST /api/:strategy/refresh with the credential's refresh cookie, as the browser would send it to that path. */
+export function refresh(fastify: FastifyInstance, strategy: StrategyName, credential: Credential) {
+  return fastify.inject({ method: 'POST', url: `/api/${strategy}/refresh`, cookies: { rt: credential.cookies.rt ?? '' } })
+}
+
 export function roundTrips(response: LightMyRequestResponse) {
   return countRoundTrips(response.headers['server-timing'] as string | undefined)
 }

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import { buildApp, call, headersFor, login, type Credential } from './helpers.ts'
+import { buildApp, call, headersFor, login, refresh, type Credential } from './helpers.ts'
 
 const change = (fastify: Awaited<ReturnType<typeof buildApp>>, url: string, credential: Credential, payload: object) =>
   fastify.inject({ method: 'POST', url, headers: headersFor(credential), payload })
-
-const refresh = (fastify: Awaited<ReturnType<typeof buildApp>>, strategy: string, credential: Credential) =>
-  fastify.inject({ method: 'POST', url: `/api/${strategy}/refresh`, cookies: { rt: credential.cookies.rt as string } })
 
 test('a password change ends every login of the user that each strategy can end, and only theirs', async (t) => {
   const fastify = await buildApp(t)

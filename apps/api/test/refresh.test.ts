@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { TOKEN_STRATEGIES } from '@lab/contracts'
-import { buildApp, call, keepCookies, login, type Credential } from './helpers.ts'
-
-function refresh(fastify: Awaited<ReturnType<typeof buildApp>>, strategy: string, credential: Credential) {
-  return fastify.inject({ method: 'POST', url: `/api/${strategy}/refresh`, cookies: { rt: credential.cookies.rt ?? '' } })
-}
+import { buildApp, call, keepCookies, login, refresh } from './helpers.ts'
 
 for (const strategy of TOKEN_STRATEGIES) {
   describe(`refresh tokens of ${strategy}`, () => {

@@ -6,7 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { Redis } from 'ioredis'
 import { REFRESH_COOKIE, STRATEGIES, TOKEN_STRATEGIES, type StrategyName } from '@lab/contracts'
 import { startRedisServer } from '../src/local-stores/redis.ts'
-import { ADMIN, ALICE, buildApp, call, login, type Credential } from './helpers.ts'
+import { ADMIN, ALICE, buildApp, call, login, refresh, type Credential } from './helpers.ts'
 import { startPostgresServer } from './processes.ts'
 
 type TokenStrategy = (typeof TOKEN_STRATEGIES)[number]
@@ -30,8 +30,9 @@ async function timed(send: () => Promise<LightMyRequestResponse>) {
   return { response, elapsed: performance.now() - started }
 }
 
-function refresh(fastify: FastifyInstance, strategy: TokenStrategy, token: string) {
-  return fastify.inject({ method: 'POST', url: `/api/${strategy}/refresh`, cookies: { [REFRESH_COOKIE]: token } })
+/** A refresh presenting this refresh token alone. */
+function refreshWith(fastify: FastifyInstance, strategy: TokenStrategy, token: string) {
+  return refresh(fastify, strategy, { cookies: { [REFRESH_COOKIE]: token } })
 }
 
 async function loggedIn(fastify: FastifyInstance, strategy: StrategyName, user = ALICE): Promise<Credential> {
@@ -135,7 +136,7 @@ test('Postgres crashes under traffic and restarts: fast 503s meanwhile, then rec
   // Refresh families created before the crash: one never used, one already rotated once.
   const unused = { jwt: refreshToken(alice.jwt), 'jwt-denylist': refreshToken(alice['jwt-denylist']) }
   const rotatedLogin = await loggedIn(fastify, 'jwt')
-  const rotation = await refresh(fastify, 'jwt', refreshToken(rotatedLogin))
+  const rotation = await refresh(fastify, 'jwt', rotatedLogin)
   assert.equal(rotation.statusCode, 200)
   const rotatedAway = refreshToken(rotatedLogin)
   const rotatedTo = rotation.cookies.find((cookie) => cookie.name === REFRESH_COOKIE)?.value as string
@@ -152,7 +153,7 @@ test('Postgres crashes under traffic and restarts: fast 503s meanwhile, then rec
       ...STRATEGIES.map((s) => () => call(fastify, 'GET', `/api/${s}/me`, alice[s])),
       () => {
         const family = burstFamilies.shift()
-        return family ? refresh(fastify, family.strategy, family.token) : call(fastify, 'GET', '/api/health')
+        return family ? refreshWith(fastify, family.strategy, family.token) : call(fastify, 'GET', '/api/health')
       },
       () => call(fastify, 'GET', '/api/health'),
     ]
@@ -162,7 +163,7 @@ test('Postgres crashes under traffic and restarts: fast 503s meanwhile, then rec
   await t.test('while down: login and refresh are fast 503s; token /me and Redis sessions keep working; session-pg is a 503', async (t) => {
     await assertBoundedOutage(t, 'Postgres down', FAST_MS, {
       ...Object.fromEntries(STRATEGIES.map((s) => [`${s} login`, () => login(fastify, s).then((r) => r.response)])),
-      ...Object.fromEntries(TOKEN_STRATEGIES.map((s) => [`${s} refresh`, () => refresh(fastify, s, unused[s])])),
+      ...Object.fromEntries(TOKEN_STRATEGIES.map((s) => [`${s} refresh`, () => refreshWith(fastify, s, unused[s])])),
       'session-pg /me': () => call(fastify, 'GET', '/api/session-pg/me', alice['session-pg']),
     })
 
@@ -190,21 +191,21 @@ test('Postgres crashes under traffic and restarts: fast 503s meanwhile, then rec
     }
 
     for (const strategy of TOKEN_STRATEGIES) {
-      const rotated = await refresh(fastify, strategy, unused[strategy])
+      const rotated = await refreshWith(fastify, strategy, unused[strategy])
       assert.equal(rotated.statusCode, 200, `${strategy}: the family from before the crash rotates`)
       const next = rotated.cookies.find((cookie) => cookie.name === REFRESH_COOKIE)?.value as string
-      const reused = await refresh(fastify, strategy, unused[strategy])
+      const reused = await refreshWith(fastify, strategy, unused[strategy])
       assert.equal(reused.statusCode, 401, `${strategy}: it rotates only once`)
       assert.equal(reused.json().code, 'AUTH_REVOKED')
-      assert.equal((await refresh(fastify, strategy, next)).statusCode, 401, `${strategy}: reuse revoked the whole family`)
+      assert.equal((await refreshWith(fastify, strategy, next)).statusCode, 401, `${strategy}: reuse revoked the whole family`)
     }
     const denylisted = await call(fastify, 'GET', '/api/jwt-denylist/me', alice['jwt-denylist'])
     assert.equal(denylisted.statusCode, 401, 'jwt-denylist: reuse also denylisted the family’s access tokens')
 
-    const replayed = await refresh(fastify, 'jwt', rotatedAway)
+    const replayed = await refreshWith(fastify, 'jwt', rotatedAway)
     assert.equal(replayed.statusCode, 401, 'a token rotated before the crash is still known as rotated')
     assert.equal(replayed.json().code, 'AUTH_REVOKED')
-    assert.equal((await refresh(fastify, 'jwt', rotatedTo)).statusCode, 401, 'and its reuse revoked the family')
+    assert.equal((await refreshWith(fastify, 'jwt', rotatedTo)).statusCode, 401, 'and its reuse revoked the family')
   })
 })
 
@@ -263,7 +264,7 @@ test('hung stores (Postgres SIGSTOPped, Redis CLIENT PAUSEd) answer 503 within t
     await assertBoundedOutage(t, 'Postgres hung', HUNG_POSTGRES_MS, {
       'session-pg /me': () => call(fastify, 'GET', '/api/session-pg/me', credentials['session-pg']),
       'jwt login': () => login(fastify, 'jwt').then((r) => r.response),
-      'jwt refresh': () => refresh(fastify, 'jwt', refreshToken(credentials.jwt)),
+      'jwt refresh': () => refresh(fastify, 'jwt', credentials.jwt),
     })
     assert.equal((await call(fastify, 'GET', '/api/jwt/me', credentials.jwt)).statusCode, 200, 'jwt /me needs no Postgres')
     const resumed = performance.now()
