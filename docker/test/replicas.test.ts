@@ -33,7 +33,7 @@ test('behind real nginx, replicas take turns, and only a session kept in one rep
   const topology = await startReplicas({
     count: 2,
     port: 0,
-    env: { ...process.env, LAB_PROFILE: 'demo', DATABASE_URL, REDIS_URL, LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '10000' },
+    env: { ...process.env, LAB_PROFILE: 'demo', DATABASE_URL, REDIS_URL, LOG_LEVEL: 'warn' },
     log: (line) => t.diagnostic(line),
   })
   t.after(() => topology.stop())

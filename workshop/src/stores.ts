@@ -33,7 +33,6 @@ export async function startLabApi(): Promise<LabApi> {
       DATABASE_URL,
       REDIS_URL,
       LOG_LEVEL: 'warn',
-      LOGIN_RATE_LIMIT: '10000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

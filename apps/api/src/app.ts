@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { STATUS_CODES, type Server } from 'node:http'
+import type { Socket } from 'node:net'
 import { join } from 'node:path'
-import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
+import { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import autoload from '@fastify/autoload'
 import type { Config } from './config.ts'
 import { toErrorBody } from './plugins/app/error-handler.ts'
@@ -26,14 +28,64 @@ declare module 'fastify' {
   }
 }
 
+/** A whole request (headers and body) must arrive within this; a body trickled byte by byte is cut off. */
+const REQUEST_TIMEOUT_MS = 10_000
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (oversized headers, a malformed
+ * request line, a request too slow to arrive) gets the error format too, then the connection closes.
+ */
+function clientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
+  const [statusCode, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ([431, 'HEADERS_TOO_LARGE', 'Request headers too large'] as const)
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ([408, 'REQUEST_TIMEOUT', 'The request took too long to arrive'] as const)
+        : ([400, 'BAD_REQUEST', 'Malformed request'] as const)
+  const body = JSON.stringify({ statusCode, code, error: STATUS_CODES[statusCode], message })
+  socket.end(
+    `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
+}
+
+/** Where credentials could appear in a log line; pino replaces them whatever a serializer adds. */
+const REDACTED = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.currentPassword', '*.newPassword', '*.accessToken']
+
+/** One log line per request, when it ends (what was asked, from where, how it went), instead of two. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const ms = reply.elapsedTime
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, durationMs: Math.round(ms * 10) / 10, ip: request.ip },
+      `${request.method} ${request.url} ${reply.statusCode} ${ms.toFixed(1)} ms`,
+    )
+  }
+}
+
 /** Fastify's own options: shared by server.ts and the tests so both run the same server. */
-export function serverOptions(config: Pick<AppConfig, 'logLevel' | 'trustProxy'>): FastifyServerOptions {
+export function serverOptions(config: Pick<AppConfig, 'logLevel' | 'trustProxy' | 'profile'>): FastifyHttpOptions<Server> {
+  const pretty = config.profile === 'demo' && config.logLevel !== 'silent'
   return {
-    logger: { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACTED, censor: '[redacted]' },
+      // People read the demo's terminal: one short line per event. Production logs stay JSON.
+      ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,reqId', singleLine: true } } } : {}),
+    },
+    logController: new OneLinePerRequest(),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: 16 * 1024,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // Node checks these on an interval (30 s by default), so a trickled request is cut within a second of its limit.
+    http: { headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    clientErrorHandler: clientError,
+    // The error handler answers 503 SHUTTING_DOWN itself, in the error format, while the server closes.
+    return503OnClosing: false,
     // Reject what does not match a schema instead of coercing or silently dropping it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     // A malformed URL (`/api/%`) is refused before routing, where the error handler never sees it.

@@ -2,6 +2,7 @@ import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
+import { guessesLog10 } from './guessability.ts'
 
 const EnvSchema = Type.Object({
   LAB_PROFILE: Type.Enum(['demo', 'production'], { default: 'production' }),
@@ -10,6 +11,7 @@ const EnvSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   DATABASE_POOL_MAX: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  DATABASE_IDLE_TIMEOUT: Type.Integer({ minimum: 1, default: 30 }),
   JWT_ALGORITHM: Type.Enum(['HS256', 'EdDSA'], { default: 'HS256' }),
   JWT_SECRET: Type.Optional(Type.String()),
   JWT_PRIVATE_KEY: Type.Optional(Type.String()),
@@ -17,9 +19,12 @@ const EnvSchema = Type.Object({
   SESSION_SECRET: Type.Optional(Type.String()),
   ACCESS_TOKEN_TTL: Type.Integer({ minimum: 1, default: 120 }),
   REFRESH_TOKEN_TTL: Type.Integer({ minimum: 60, default: 7 * 24 * 3600 }),
+  REFRESH_IDLE_TIMEOUT: Type.Optional(Type.Integer({ minimum: 1 })),
+  REFRESH_REUSE_GRACE: Type.Integer({ minimum: 0, maximum: 60, default: 10 }),
   SESSION_TTL: Type.Integer({ minimum: 1, default: 8 * 3600 }),
   SESSION_IDLE_TIMEOUT: Type.Integer({ minimum: 1, default: 30 * 60 }),
-  LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, default: 20 }),
+  LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, default: 10 }),
+  CLIENT_RATE_LIMIT: Type.Integer({ minimum: 1, default: 600 }),
   SEED_DEMO_USERS: Type.Optional(Type.Boolean()),
   REPLICA_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' })),
   LAB_REPLICAS: Type.Boolean({ default: false }),
@@ -38,6 +43,8 @@ export interface Config {
   redisUrl: string | undefined
   /** DATABASE_POOL_MAX; absent: 10, or 1 with the embedded Postgres (set by launchers that share one between processes) */
   postgresPoolMax: number | undefined
+  /** seconds an idle pooled Postgres connection is kept before the pool closes it */
+  postgresIdleTimeout: number
   jwtAlgorithm: 'HS256' | 'EdDSA'
   /** the HMAC secret (HS256); unused with EdDSA */
   jwtSecret: string
@@ -48,10 +55,17 @@ export interface Config {
   sessionSecret: string
   accessTokenTtl: number
   refreshTokenTtl: number
+  /** seconds without a refresh after which a refresh family ends (default SESSION_IDLE_TIMEOUT, as sessions) */
+  refreshIdleTimeout: number
+  /** seconds after a rotation during which the rotated refresh token gets the same successor instead of revoking its family */
+  refreshReuseGrace: number
   sessionTtl: number
   /** seconds without a request after which a session ends, before its absolute SESSION_TTL */
   sessionIdleTimeout: number
+  /** failed logins and password changes an account may make before each further one waits (doubling) */
   loginRateLimit: number
+  /** login, refresh and password requests a minute from one client address */
+  clientRateLimit: number
   seedDemoUsers: boolean
   logLevel: string
   /** names this process in the `x-replica` header and in its records */
@@ -70,6 +84,8 @@ export class ConfigError extends Error {
 
 const MIN_SECRET_BYTES = 32
 const MIN_BITS_PER_CHAR = 3
+/** 32 random base64url characters estimate at about 10^32 guesses; a phrase of words at 10^20–10^25. */
+const MIN_SECRET_GUESSES_LOG10 = 30
 
 /** Shannon entropy per character: rejects long but repetitive secrets such as "aaaa…" or "secretsecret…". */
 function bitsPerChar(value: string): number {
@@ -87,6 +103,7 @@ function bitsPerChar(value: string): number {
 export function secretWeakness(value: string): string | null {
   if (Buffer.byteLength(value) < MIN_SECRET_BYTES) return `shorter than ${MIN_SECRET_BYTES} bytes`
   if (bitsPerChar(value) < MIN_BITS_PER_CHAR) return 'too repetitive to be random'
+  if (guessesLog10(value).log10 < MIN_SECRET_GUESSES_LOG10) return 'made of words or patterns an attacker would try first'
   return null
 }
 
@@ -147,6 +164,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${(error as Error).message}`)
   }
   const generatedSecrets: string[] = []
+  const jwtSecret = env.JWT_ALGORITHM === 'HS256' ? resolveSecret('JWT_SECRET', env.JWT_SECRET, env, generatedSecrets) : ''
+  const jwtPrivateKey = env.JWT_ALGORITHM === 'EdDSA' ? resolvePrivateKey(env, generatedSecrets) : undefined
+  const sessionSecret = resolveSecret('SESSION_SECRET', env.SESSION_SECRET, env, generatedSecrets)
+  // One secret for two jobs: a leaked session secret would also forge access tokens.
+  if (jwtSecret === sessionSecret) throw new ConfigError('JWT_SECRET and SESSION_SECRET must differ: each signs something else.')
+  if (env.SEED_DEMO_USERS && env.LAB_PROFILE !== 'demo') {
+    throw new ConfigError('SEED_DEMO_USERS=true creates accounts whose passwords are public; it needs LAB_PROFILE=demo.')
+  }
   return {
     profile: env.LAB_PROFILE,
     host: env.HOST,
@@ -154,17 +179,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     postgresPoolMax: env.DATABASE_POOL_MAX,
+    postgresIdleTimeout: env.DATABASE_IDLE_TIMEOUT,
     jwtAlgorithm: env.JWT_ALGORITHM,
-    jwtSecret:
-      env.JWT_ALGORITHM === 'HS256' ? resolveSecret('JWT_SECRET', env.JWT_SECRET, env, generatedSecrets) : '',
-    jwtPrivateKey: env.JWT_ALGORITHM === 'EdDSA' ? resolvePrivateKey(env, generatedSecrets) : undefined,
+    jwtSecret,
+    jwtPrivateKey,
     jwtKeyGrace: env.JWT_KEY_GRACE,
-    sessionSecret: resolveSecret('SESSION_SECRET', env.SESSION_SECRET, env, generatedSecrets),
+    sessionSecret,
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
     refreshTokenTtl: env.REFRESH_TOKEN_TTL,
+    refreshIdleTimeout: env.REFRESH_IDLE_TIMEOUT ?? env.SESSION_IDLE_TIMEOUT,
+    refreshReuseGrace: env.REFRESH_REUSE_GRACE,
     sessionTtl: env.SESSION_TTL,
     sessionIdleTimeout: env.SESSION_IDLE_TIMEOUT,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    clientRateLimit: env.CLIENT_RATE_LIMIT,
     seedDemoUsers: env.SEED_DEMO_USERS ?? env.LAB_PROFILE === 'demo',
     logLevel: env.LOG_LEVEL,
     replicaName: env.REPLICA_NAME ?? `${hostname()}:${env.PORT}`,

@@ -13,6 +13,17 @@ export class AppError extends Error {
   }
 }
 
+/** A 429 that says, in Retry-After, when to try again. */
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number
+
+  constructor(ms: number) {
+    const seconds = Math.max(1, Math.ceil(ms / 1000))
+    super(429, 'RATE_LIMITED', `Too many attempts; retry in ${seconds} s`)
+    this.retryAfterSeconds = seconds
+  }
+}
+
 /** Raised by the Redis and Postgres clients when the store cannot be reached in time. */
 export class StoreUnavailableError extends AppError {
   readonly store: 'redis' | 'postgres'

@@ -20,6 +20,19 @@ test('outside the demo profile short or repetitive secrets are refused', () => {
   }
 })
 
+test('outside the demo profile a secret made of words is refused, however long', () => {
+  for (const phrase of ['my-super-secret-jwt-key-for-production', 'correct-horse-battery-staple-for-jwt', 'changeme-changeme-please-1234567890']) {
+    assert.throws(() => loadConfig({ JWT_SECRET: phrase, SESSION_SECRET: strong() }), /words or patterns/, phrase)
+  }
+})
+
+test('the two secrets must differ, and demo accounts need the demo profile', () => {
+  const same = strong()
+  assert.throws(() => loadConfig({ JWT_SECRET: same, SESSION_SECRET: same }), /must differ/)
+  assert.throws(() => loadConfig({ JWT_SECRET: strong(), SESSION_SECRET: strong(), SEED_DEMO_USERS: 'true' }), /public/)
+  assert.equal(loadConfig({ LAB_PROFILE: 'demo', SEED_DEMO_USERS: 'true' }).seedDemoUsers, true)
+})
+
 test('the demo profile generates missing secrets, says so, and seeds the demo users', () => {
   const config = loadConfig({ LAB_PROFILE: 'demo' })
   assert.deepEqual(config.generatedSecrets, ['JWT_SECRET', 'SESSION_SECRET'])

@@ -1,7 +1,9 @@
+import { connect, type AddressInfo, type Socket } from 'node:net'
+import { performance } from 'node:perf_hooks'
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { STRATEGIES } from '@lab/contracts'
-import { buildApp, headersFor, login, randomClientAddress } from './helpers.ts'
+import { buildApp, headersFor, login } from './helpers.ts'
 
 test('every state-changing route refuses a cross-site request, and accepts a same-origin one', async (t) => {
   const fastify = await buildApp(t)
@@ -72,22 +74,68 @@ test('security headers on every response, including errors', async (t) => {
   }
 })
 
-test('oversized headers are refused by the HTTP server with 431, before any auth code runs', async (t) => {
+test('oversized headers are refused by the HTTP server with 431, before any auth code runs, in the error format', async (t) => {
   const fastify = await buildApp(t)
   const base = await fastify.listen({ host: '127.0.0.1', port: 0 })
   for (const headers of [{ cookie: `sid=${'a'.repeat(20_000)}` }, { authorization: `Bearer ${'a'.repeat(20_000)}` }]) {
     const response = await fetch(`${base}/api/session/me`, { headers })
     assert.equal(response.status, 431)
+    assert.deepEqual(await response.json(), { statusCode: 431, code: 'HEADERS_TOO_LARGE', error: 'Request Header Fields Too Large', message: 'Request headers too large' })
   }
 })
 
-test('refresh is rate-limited per client like login', async (t) => {
-  const fastify = await buildApp(t, { loginRateLimit: 1 })
-  const remoteAddress = randomClientAddress()
-  const statuses: number[] = []
-  for (let i = 0; i < 4; i++) {
-    const response = await fastify.inject({ method: 'POST', url: '/api/jwt/refresh', remoteAddress, cookies: { rt: 'x'.repeat(43) } })
-    statuses.push(response.statusCode)
-  }
-  assert.deepEqual(statuses, [401, 401, 401, 429])
+/** Sends raw bytes and reads the whole answer until the server closes the connection. */
+async function rawExchange(port: number, send: (socket: Socket) => void): Promise<{ text: string; ms: number }> {
+  const started = performance.now()
+  const socket = connect(port, '127.0.0.1')
+  let text = ''
+  socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk))
+  await new Promise((resolve) => socket.once('connect', resolve))
+  send(socket)
+  await new Promise((resolve) => socket.once('close', resolve))
+  return { text, ms: performance.now() - started }
+}
+
+test('a malformed request line is a 400 in the error format, from the HTTP parser', async (t) => {
+  const fastify = await buildApp(t)
+  await fastify.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = fastify.server.address() as AddressInfo
+  const { text } = await rawExchange(port, (socket) => socket.write('GET /api/health HTTP/1.1\r\nHost: lab\r\nBad Header\r\n\r\n'))
+  assert.match(text, /^HTTP\/1\.1 400 /)
+  assert.match(text, /"code":"BAD_REQUEST"/)
 })
+
+test('a body trickled byte by byte is cut off with 408 once the request takes longer than 10 s', async (t) => {
+  const fastify = await buildApp(t)
+  await fastify.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = fastify.server.address() as AddressInfo
+  let timer: NodeJS.Timeout | undefined
+  t.after(() => clearInterval(timer))
+  const { text, ms } = await rawExchange(port, (socket) => {
+    socket.write('POST /api/jwt/login HTTP/1.1\r\nHost: lab\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{')
+    timer = setInterval(() => socket.writable && socket.write(' '), 1000)
+  })
+  assert.match(text, /^HTTP\/1\.1 408 /)
+  assert.match(text, /"code":"REQUEST_TIMEOUT"/)
+  assert.ok(ms < 12_500, `cut off after ${ms.toFixed(0)} ms`)
+  t.diagnostic(`a trickled body was cut off after ${(ms / 1000).toFixed(1)} s`)
+})
+
+test('while the server shuts down, requests on open connections get 503 SHUTTING_DOWN in the error format', async (t) => {
+  const fastify = await buildApp(t)
+  await fastify.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = fastify.server.address() as AddressInfo
+  // Two pipelined requests on one connection: the first (a login, argon2) is in flight when the
+  // server starts closing, so the second arrives during the shutdown.
+  const login = JSON.stringify({ username: 'alice', password: 'alice-password' })
+  const { text } = await rawExchange(port, (socket) => {
+    socket.write(`POST /api/jwt/login HTTP/1.1\r\nHost: lab\r\nContent-Type: application/json\r\nContent-Length: ${login.length}\r\n\r\n${login}`)
+    setTimeout(() => {
+      void fastify.close()
+      setTimeout(() => socket.write('GET /api/health HTTP/1.1\r\nHost: lab\r\n\r\n'), 5)
+    }, 5)
+  })
+  assert.match(text, /HTTP\/1\.1 503 /, text)
+  assert.match(text, /"code":"SHUTTING_DOWN"/)
+})
+

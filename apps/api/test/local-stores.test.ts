@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { STRATEGIES } from '@lab/contracts'
 import { startEmbeddedPostgres } from '../src/local-stores/postgres.ts'
 import { startRedisServer } from '../src/local-stores/redis.ts'
 import { buildApp, call, login, roundTrips } from './helpers.ts'
@@ -26,6 +28,25 @@ test('without DATABASE_URL the API runs on the embedded Postgres, one pg round t
   assert.equal(down.statusCode, 503)
   assert.equal(down.json().code, 'STORE_UNAVAILABLE')
   assert.ok(performance.now() - started < 1500, 'a dead Postgres is a fast 503, not a hang')
+})
+
+test('left idle longer than every pool timeout, the embedded Postgres still logs everyone in, and two API processes share it', async (t) => {
+  const postgres = await startEmbeddedPostgres()
+  t.after(() => postgres.stop())
+  // A one-second idle timeout stands for the default thirty: the pool drops its idle connection and opens a new one.
+  const fastify = await buildApp(t, { databaseUrl: postgres.url, postgresPoolMax: 1, postgresIdleTimeout: 1 })
+  const before = await Promise.all(STRATEGIES.map((strategy) => login(fastify, strategy)))
+  assert.deepEqual(before.map((r) => r.response.statusCode), STRATEGIES.map(() => 200))
+  await sleep(1500)
+  for (const strategy of STRATEGIES) {
+    const { response } = await login(fastify, strategy)
+    assert.equal(response.statusCode, 200, `${strategy} login after the idle period: ${response.body}`)
+  }
+  const sessionPg = before[STRATEGIES.indexOf('session-pg')]?.credential
+  assert.equal((await call(fastify, 'GET', '/api/session-pg/me', sessionPg)).statusCode, 200)
+  // A second replica on the same embedded Postgres (pnpm demo --replicas 2 without DATABASE_URL).
+  const second = await buildApp(t, { databaseUrl: postgres.url, postgresPoolMax: 1 })
+  for (const app of [fastify, second]) assert.equal((await login(app, 'session-pg')).response.statusCode, 200)
 })
 
 test('while Redis is down, session and jwt-denylist answer 503 fast and jwt keeps serving; all recover', async (t) => {

@@ -24,6 +24,12 @@ test('a password change ends every login of the user that each strategy can end,
   assert.equal(wrong.json().code, 'INVALID_CREDENTIALS')
   const short = await change(fastify, '/api/session/password', session.credential, { currentPassword: user.password, newPassword: 'short' })
   assert.equal(short.statusCode, 400)
+  // Common passwords, the user's name, a season and a year: long enough, still among the first guesses.
+  for (const newPassword of ['password1234', `${user.username}2026`, 'Summer2026!!', 'alice-password', 'qwertyuiop123']) {
+    const weak = await change(fastify, '/api/session/password', session.credential, { currentPassword: user.password, newPassword })
+    assert.equal(weak.statusCode, 400, newPassword)
+    assert.equal(weak.json().code, 'WEAK_PASSWORD', newPassword)
+  }
   assert.equal((await call(fastify, 'GET', '/api/session/me', sessionElsewhere.credential)).statusCode, 200, 'refused changes end nothing')
 
   const changed = await change(fastify, '/api/session/password', session.credential, { currentPassword: user.password, newPassword: 'new-password-0002' })

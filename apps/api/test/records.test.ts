@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
+import { connect, type AddressInfo, type Socket } from 'node:net'
 import { test } from 'node:test'
 import { countRoundTrips, parseServerTiming, type RequestRecord } from '@lab/contracts'
+import { MAX_SUBSCRIBERS } from '../src/routes/records.ts'
 import { buildApp } from './helpers.ts'
 
 /** Reads `record` events from a Server-Sent Events body until `done` says enough. */
@@ -22,7 +24,7 @@ async function collect(body: ReadableStream<Uint8Array>, done: (records: Request
 }
 
 test('every request is published on the live stream with the round trips its Server-Timing reports', async (t) => {
-  const fastify = await buildApp(t)
+  const fastify = await buildApp(t, { profile: 'demo' })
   const base = await fastify.listen({ host: '127.0.0.1', port: 0 })
   const stream = new AbortController()
   t.after(() => stream.abort())
@@ -63,4 +65,61 @@ test('every request is published on the live stream with the round trips its Ser
 
   const deniedRecord = byId(ids[2] as string)
   assert.deepEqual([deniedRecord.statusCode, deniedRecord.errorCode, deniedRecord.roundTrips.length], [401, 'AUTH_MISSING', 0])
+})
+
+test('the live stream exists only in the demo profile', async (t) => {
+  const fastify = await buildApp(t)
+  const response = await fastify.inject({ method: 'GET', url: '/api/records' })
+  assert.equal(response.statusCode, 404)
+  assert.equal(response.json().code, 'NOT_FOUND')
+})
+
+test(`subscribers are capped at ${MAX_SUBSCRIBERS}; a closed one frees its place`, async (t) => {
+  const fastify = await buildApp(t, { profile: 'demo' })
+  const base = await fastify.listen({ host: '127.0.0.1', port: 0 })
+  const streams = await Promise.all(
+    Array.from({ length: MAX_SUBSCRIBERS }, async () => {
+      const controller = new AbortController()
+      t.after(() => controller.abort())
+      const response = await fetch(`${base}/api/records`, { signal: controller.signal })
+      assert.equal(response.status, 200)
+      return controller
+    }),
+  )
+  const refused = await fetch(`${base}/api/records`)
+  assert.equal(refused.status, 429)
+  assert.equal(((await refused.json()) as { code: string }).code, 'RATE_LIMITED')
+  streams[0]?.abort()
+  for (let attempt = 0; ; attempt++) {
+    const again = await fetch(`${base}/api/records`, { signal: AbortSignal.timeout(2000) }).catch(() => null)
+    if (again?.status === 200) break
+    assert.ok(attempt < 50, 'a place frees up once a subscriber leaves')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+})
+
+test('a subscriber that stops reading is dropped once it falls behind, not buffered without bound', async (t) => {
+  const fastify = await buildApp(t, { profile: 'demo' })
+  await fastify.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = fastify.server.address() as AddressInfo
+  const serverSide = new Promise<Socket>((resolve) => fastify.server.once('connection', resolve))
+  const socket = connect(port, '127.0.0.1')
+  t.after(() => socket.destroy())
+  socket.on('error', () => {})
+  await new Promise((resolve) => socket.once('connect', resolve))
+  const subscriber = await serverSide
+  socket.write('GET /api/records HTTP/1.1\r\nHost: lab\r\n\r\n')
+  socket.pause() // a client that never reads again
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  const before = process.memoryUsage().rss
+  // Fat records (an 8 KiB path each) fill the socket's buffers, then the stream's own.
+  const path = `/api/${'x'.repeat(8 * 1024)}`
+  let sent = 0
+  for (; sent < 4000 && !subscriber.destroyed; sent += 100) {
+    await Promise.all(Array.from({ length: 100 }, () => fastify.inject({ method: 'GET', url: path })))
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  assert.ok(subscriber.destroyed, 'the server dropped the subscriber that stopped reading')
+  const grownMb = (process.memoryUsage().rss - before) / 2 ** 20
+  t.diagnostic(`a stalled subscriber was dropped after ${sent} records of 8 KiB; the process grew ${grownMb.toFixed(0)} MB meanwhile`)
 })

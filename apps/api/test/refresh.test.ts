@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { TOKEN_STRATEGIES } from '@lab/contracts'
 import { buildApp, call, keepCookies, login, refresh } from './helpers.ts'
+
+/** Strict reuse detection: no grace at all, so any second use of a rotated token is theft. */
+const STRICT = { refreshReuseGrace: 0 }
 
 for (const strategy of TOKEN_STRATEGIES) {
   describe(`refresh tokens of ${strategy}`, () => {
@@ -32,8 +36,8 @@ for (const strategy of TOKEN_STRATEGIES) {
       assert.deepEqual(rows[0], { plain: 0, hashed: 1 })
     })
 
-    test('replaying a rotated refresh token is rejected and revokes the family\'s newest token too', async (t) => {
-      const fastify = await buildApp(t)
+    test('without a grace, replaying a rotated refresh token is rejected and revokes the family\'s newest token too', async (t) => {
+      const fastify = await buildApp(t, STRICT)
       const { credential } = await login(fastify, strategy)
       const stolen = structuredClone(credential)
       const rotated = await refresh(fastify, strategy, credential)
@@ -55,11 +59,83 @@ for (const strategy of TOKEN_STRATEGIES) {
       }
     })
 
-    test('of two concurrent refreshes of one token exactly one succeeds', async (t) => {
-      const fastify = await buildApp(t)
+    test('without a grace, of concurrent refreshes of one token exactly one succeeds and the family is revoked', async (t) => {
+      const fastify = await buildApp(t, STRICT)
       const { credential } = await login(fastify, strategy)
       const results = await Promise.all(Array.from({ length: 4 }, () => refresh(fastify, strategy, credential)))
       assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 401, 401, 401])
+      const winner = results.find((r) => r.statusCode === 200)
+      const successor = { cookies: { rt: winner?.cookies.find((c) => c.name === 'rt')?.value ?? '' } }
+      assert.equal((await refresh(fastify, strategy, successor)).statusCode, 401, 'two tabs at once look like theft: both are out')
+    })
+
+    test('within the grace, concurrent refreshes of one token all get the same successor and the login lives on', async (t) => {
+      const fastify = await buildApp(t, { refreshReuseGrace: 10 })
+      const { credential } = await login(fastify, strategy)
+      const results = await Promise.all(Array.from({ length: 4 }, () => refresh(fastify, strategy, credential)))
+      assert.deepEqual(results.map((r) => r.statusCode), [200, 200, 200, 200], results.map((r) => r.body).join('\n'))
+      const successors = new Set(results.map((r) => r.cookies.find((c) => c.name === 'rt')?.value))
+      assert.equal(successors.size, 1, 'one successor for all: the tabs agree on the next token')
+      const accessTokens = results.map((r) => r.json().accessToken as string)
+      for (const accessToken of accessTokens) {
+        assert.equal((await call(fastify, 'GET', `/api/${strategy}/me`, { cookies: {}, accessToken })).statusCode, 200)
+      }
+      const next = await refresh(fastify, strategy, { cookies: { rt: [...successors][0] as string } })
+      assert.equal(next.statusCode, 200, 'the family is alive: its successor rotates as usual')
+    })
+
+    test('after the grace, reusing a rotated token revokes the family', async (t) => {
+      const fastify = await buildApp(t, { refreshReuseGrace: 1 })
+      const { credential } = await login(fastify, strategy)
+      const stolen = structuredClone(credential)
+      const rotated = await refresh(fastify, strategy, credential)
+      keepCookies(credential, rotated)
+      await sleep(1300)
+      const replay = await refresh(fastify, strategy, stolen)
+      assert.equal(replay.statusCode, 401)
+      assert.equal(replay.json().code, 'AUTH_REVOKED')
+      assert.equal((await refresh(fastify, strategy, credential)).statusCode, 401, 'the family is dead')
+    })
+
+    test('a family unused for REFRESH_IDLE_TIMEOUT ends', async (t) => {
+      const fastify = await buildApp(t, { refreshIdleTimeout: 1 })
+      const { credential } = await login(fastify, strategy)
+      await sleep(1300)
+      const response = await refresh(fastify, strategy, credential)
+      assert.equal(response.statusCode, 401)
+      assert.equal(response.json().code, 'AUTH_INVALID')
+    })
+
+    test('logout ends the login even when its access token has expired, and with the refresh cookie alone', async (t) => {
+      const fastify = await buildApp(t, { accessTokenTtl: 1 })
+      const expired = (await login(fastify, strategy)).credential
+      const copied = structuredClone(expired)
+      await sleep(1300)
+      assert.equal((await call(fastify, 'POST', `/api/${strategy}/logout`, expired)).statusCode, 204)
+      assert.equal((await refresh(fastify, strategy, copied)).statusCode, 401, 'a refresh token copied before logout is dead')
+
+      const cookieOnly = (await login(fastify, strategy)).credential
+      const copy = structuredClone(cookieOnly)
+      delete cookieOnly.accessToken
+      assert.equal((await call(fastify, 'POST', `/api/${strategy}/logout`, cookieOnly)).statusCode, 204)
+      assert.equal((await refresh(fastify, strategy, copy)).statusCode, 401, 'the refresh cookie told logout which login to end')
+    })
+
+    test('a new login ends the login whose refresh cookie the browser still sends', async (t) => {
+      const fastify = await buildApp(t)
+      const { credential } = await login(fastify, strategy)
+      const previous = structuredClone(credential)
+      await login(fastify, strategy, undefined, credential)
+      assert.notEqual(credential.cookies.rt, previous.cookies.rt)
+      assert.equal((await refresh(fastify, strategy, previous)).statusCode, 401, 'the replaced login cannot be refreshed')
+      assert.equal((await refresh(fastify, strategy, credential)).statusCode, 200)
+    })
+
+    test('the refresh cookie is sent only to refresh, logout and login', async (t) => {
+      const fastify = await buildApp(t)
+      const response = (await login(fastify, strategy)).response
+      const paths = response.cookies.filter((c) => c.name === 'rt').map((c) => c.path).sort()
+      assert.deepEqual(paths, ['login', 'logout', 'refresh'].map((route) => `/api/${strategy}/${route}`))
     })
 
     test('logout revokes the refresh family', async (t) => {

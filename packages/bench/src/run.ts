@@ -97,8 +97,8 @@ function childEnv(options: BenchOptions, secrets: { jwt: string; session: string
     // Long enough that no credential expires during a run.
     ACCESS_TOKEN_TTL: '3600',
     SESSION_TTL: '3600',
-    // The storm logs in far faster than a person: the per-IP login limit would answer 429.
-    LOGIN_RATE_LIMIT: '1000000',
+    // The storm logs in far faster than people from one address: the per-client limit would answer 429.
+    CLIENT_RATE_LIMIT: '1000000',
     SEED_DEMO_USERS: 'false',
     LOG_LEVEL: 'warn',
   }

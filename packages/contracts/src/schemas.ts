@@ -13,10 +13,15 @@ export const UserSchema = Type.Object({
 })
 export type User = Static<typeof UserSchema>
 
+/** A username is printable: control characters (NUL, newlines, escapes) are refused as malformed, never stored or logged. */
+const USERNAME_PATTERN = '^[^\\u0000-\\u001F\\u007F]+$'
+/** A password may hold anything but NUL, which some hashers and stores would truncate at. */
+const PASSWORD_PATTERN = '^[^\\u0000]+$'
+
 export const LoginBodySchema = Type.Object(
   {
-    username: Type.String({ minLength: 1, maxLength: 64 }),
-    password: Type.String({ minLength: 1, maxLength: 256 }),
+    username: Type.String({ minLength: 1, maxLength: 64, pattern: USERNAME_PATTERN }),
+    password: Type.String({ minLength: 1, maxLength: 256, pattern: PASSWORD_PATTERN }),
   },
   { additionalProperties: false },
 )
@@ -25,8 +30,8 @@ export type LoginBody = Static<typeof LoginBodySchema>
 /** `POST /api/:strategy/password`: the new password must be long enough to be worth hashing. */
 export const ChangePasswordBodySchema = Type.Object(
   {
-    currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
-    newPassword: Type.String({ minLength: 12, maxLength: 256 }),
+    currentPassword: Type.String({ minLength: 1, maxLength: 256, pattern: PASSWORD_PATTERN }),
+    newPassword: Type.String({ minLength: 12, maxLength: 256, pattern: PASSWORD_PATTERN }),
   },
   { additionalProperties: false },
 )
@@ -60,6 +65,7 @@ export const ERROR_CODES = [
   'AUTH_EXPIRED',
   'AUTH_REVOKED',
   'INVALID_CREDENTIALS',
+  'WEAK_PASSWORD',
   'FORBIDDEN',
   'CROSS_SITE_REQUEST',
   'BAD_REQUEST',
@@ -67,8 +73,12 @@ export const ERROR_CODES = [
   'METHOD_NOT_ALLOWED',
   'UNSUPPORTED_MEDIA_TYPE',
   'PAYLOAD_TOO_LARGE',
+  'REQUEST_TIMEOUT',
+  'HEADERS_TOO_LARGE',
   'RATE_LIMITED',
   'STORE_UNAVAILABLE',
+  'SHUTTING_DOWN',
+  'API_UNREACHABLE',
   'INTERNAL_ERROR',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ErrorBodySchema } from '@lab/contracts'
-import { AppError, StoreUnavailableError } from '../errors.ts'
+import { RateLimitedError, StoreUnavailableError } from '../errors.ts'
 
 const PauseBodySchema = Type.Object(
   { ms: Type.Integer({ minimum: 1000, maximum: 10_000, description: 'how long Redis stays paused' }) },
@@ -23,10 +23,7 @@ export default async function labRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const left = pausedUntil - Date.now()
       // A second CLIENT PAUSE would itself wait for the first to end, then pause Redis again.
-      if (left > 0) {
-        reply.header('retry-after', Math.ceil(left / 1000))
-        throw new AppError(429, 'RATE_LIMITED', `Redis is already paused for another ${left} ms`)
-      }
+      if (left > 0) throw new RateLimitedError(left)
       // Its own short-lived connection: the API's client is about to be paused, and CLIENT PAUSE answers its caller at once.
       const client = fastify.redis.duplicate({ lazyConnect: true, retryStrategy: () => null })
       client.on('error', () => {})

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ErrorBodySchema, LoginBodySchema, MEMORY_SESSION, MemorySessionResponseSchema } from '@lab/contracts'
-import { AppError } from '../errors.ts'
 import { timeAuth } from '../plugins/app/round-trips.ts'
 import memorySession from '../strategies/session-memory/index.ts'
 
@@ -23,14 +22,10 @@ export default async function replicasRoutes(fastify: FastifyInstance) {
 
       routes.post(
         '/login',
-        {
-          schema: { body: LoginBodySchema, response: { 200: MemorySessionResponseSchema, ...errors } },
-          config: { rateLimit: { max: scope.config.loginRateLimit, timeWindow: '1 minute' } },
-        },
+        { schema: { body: LoginBodySchema, response: { 200: MemorySessionResponseSchema, ...errors } } },
         async (request, reply) => {
           const { username, password } = request.body
-          const user = await timeAuth(request, () => scope.users.verifyCredentials(username, password))
-          if (!user) throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password')
+          const user = await timeAuth(request, () => scope.users.logIn(request, username, password))
           await strategy.login(request, reply, user)
           return { user, strategy: MEMORY_SESSION }
         },

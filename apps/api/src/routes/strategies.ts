@@ -21,6 +21,11 @@ const errors = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema }
 function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Strategy, all: readonly Strategy[]) {
   const scope = app.withTypeProvider<TypeBoxTypeProvider>()
   scope.addHook('onSend', serverTimingHook)
+  // Nothing an auth route answers (a user, a token) may be kept by a browser or proxy cache.
+  scope.addHook('onRequest', (_request, reply, done) => {
+    reply.header('cache-control', 'no-store')
+    done()
+  })
   scope.addHook('onRoute', (route) => {
     route.config = { ...route.config, strategy: name }
   })
@@ -29,14 +34,10 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
 
   scope.post(
     '/login',
-    {
-      schema: { body: LoginBodySchema, response: { 200: LoginResponseSchema, ...errors } },
-      config: { rateLimit: { max: scope.config.loginRateLimit, timeWindow: '1 minute' } },
-    },
+    { schema: { body: LoginBodySchema, response: { 200: LoginResponseSchema, ...errors } } },
     async (request, reply) => {
       const { username, password } = request.body
-      const user = await timeAuth(request, () => scope.users.verifyCredentials(username, password))
-      if (!user) throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password')
+      const user = await timeAuth(request, () => scope.users.logIn(request, username, password))
       const grant = await strategy.login(request, reply, user)
       return { user, strategy: name, ...grant }
     },
@@ -55,20 +56,19 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
 
   scope.post('/logout', { schema: { response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     await strategy.logout(request, reply)
+    // Cached authenticated pages go too; not "cookies" or "storage": the lab keeps the other strategies' logins side by side.
+    reply.header('clear-site-data', '"cache"')
+    request.log.info({ event: 'logout', strategy: name, ip: request.ip }, 'logged out')
     return reply.code(204).send(null)
   })
 
   scope.post(
     '/password',
-    {
-      schema: { body: ChangePasswordBodySchema, response: { 204: Type.Null(), ...errors } },
-      config: { rateLimit: { max: scope.config.loginRateLimit, timeWindow: '1 minute' } },
-    },
+    { schema: { body: ChangePasswordBodySchema, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const user = await authenticate(request)
       const { currentPassword, newPassword } = request.body
-      const changed = await timeAuth(request, () => scope.users.changePassword(user.id, currentPassword, newPassword))
-      if (!changed) throw new AppError(401, 'INVALID_CREDENTIALS', 'Current password is wrong')
+      await timeAuth(request, () => scope.users.changePassword(request, user, currentPassword, newPassword))
       // A new password ends every login of the user, under every strategy, as far as each can.
       for (const each of all) await each.revokeUser(user.id)
       await strategy.logout(request, reply)
@@ -78,14 +78,10 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
 
   const { refresh } = strategy
   if (refresh) {
-    scope.post(
-      '/refresh',
-      {
-        schema: { response: { 200: RefreshResponseSchema, ...errors } },
-        config: { rateLimit: { max: scope.config.loginRateLimit * 3, timeWindow: '1 minute' } },
-      },
-      async (request, reply) => ({ ...(await refresh(request, reply)), strategy: name }),
-    )
+    scope.post('/refresh', { schema: { response: { 200: RefreshResponseSchema, ...errors } } }, async (request, reply) => {
+      await scope.authThrottle.beforeAttempt(request, null)
+      return { ...(await refresh(request, reply)), strategy: name }
+    })
   }
 }
 

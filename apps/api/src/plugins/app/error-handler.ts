@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ErrorBody, ErrorCode } from '@lab/contracts'
-import { AppError } from '../../errors.ts'
+import { AppError, RateLimitedError } from '../../errors.ts'
 
 const CODE_BY_STATUS: Record<number, [ErrorCode, string]> = {
   400: ['BAD_REQUEST', 'Malformed request'],
@@ -10,9 +10,11 @@ const CODE_BY_STATUS: Record<number, [ErrorCode, string]> = {
   403: ['FORBIDDEN', 'Forbidden'],
   404: ['NOT_FOUND', 'Not found'],
   405: ['METHOD_NOT_ALLOWED', 'Method not allowed'],
+  408: ['REQUEST_TIMEOUT', 'The request took too long to arrive'],
   413: ['PAYLOAD_TOO_LARGE', 'Request body too large'],
   415: ['UNSUPPORTED_MEDIA_TYPE', 'Content type must be application/json'],
   429: ['RATE_LIMITED', 'Too many requests'],
+  431: ['HEADERS_TOO_LARGE', 'Request headers too large'],
 }
 
 type Validation = NonNullable<FastifyError['validation']>[number]
@@ -52,18 +54,30 @@ export function toErrorBody(error: FastifyError | AppError): ErrorBody {
   return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message }
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, body: ErrorBody) {
+function sendError(request: FastifyRequest, reply: FastifyReply, body: ErrorBody, error?: unknown) {
   if (request.trace) request.trace.errorCode = body.code
-  return reply.code(body.statusCode).type('application/json').send(body)
+  if (error instanceof RateLimitedError) reply.header('retry-after', error.retryAfterSeconds)
+  // Serialized as it is, not by the route's response schema: a route whose 503 is another shape (health) still answers in the error format.
+  return reply.code(body.statusCode).type('application/json').serializer(JSON.stringify).send(body)
 }
 
 /** The one error handler: stable codes, no library text, stack traces only in the log. */
 async function errorHandler(fastify: FastifyInstance) {
+  // While the server closes, requests on connections still open are answered 503 in the error format.
+  let closing = false
+  fastify.addHook('preClose', async () => {
+    closing = true
+  })
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done()
+    reply.header('connection', 'close')
+    done(new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; retry shortly'))
+  })
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
     const body = toErrorBody(error)
     if (body.statusCode >= 500) request.log.error({ err: error }, body.message)
     else request.log.info({ code: body.code, reason: error.message }, 'request rejected')
-    return sendError(request, reply, body)
+    return sendError(request, reply, body, error)
   })
   fastify.setNotFoundHandler((request, reply) =>
     sendError(request, reply, toErrorBody(new AppError(404, 'NOT_FOUND', 'Not found'))),

@@ -32,17 +32,33 @@ export function describeQuery(query: string | pg.QueryConfig): string {
   return table ? `${verb} ${table}` : verb
 }
 
-/** Instruments the pool once: every query is timed, attributed and, when Postgres is unreachable, turned into a 503. */
-function instrument(pool: pg.Pool): void {
+/**
+ * PGlite (the embedded Postgres) serves every connection from one backend session, so a named
+ * prepared statement outlives the connection that made it: the next connection's first use of the
+ * name fails with "already exists" (after the pool drops an idle connection, or in a second replica).
+ */
+async function sharesOneSession(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ version: string }>('SELECT version()')
+  return /PGlite/.test(rows[0]?.version ?? '')
+}
+
+/**
+ * Instruments the pool once: every query is timed, attributed and, when Postgres is unreachable,
+ * turned into a 503. With `unnamed`, statements keep their name for Server-Timing but are sent
+ * unnamed (parsed each time), so no statement outlives its connection.
+ */
+function instrument(pool: pg.Pool, { unnamed }: { unnamed: boolean }): void {
   const query = pool.query.bind(pool) as (q: string | pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>
-  pool.query = ((q: string | pg.QueryConfig, values?: unknown[]) =>
-    measureRoundTrip('pg', describeQuery(q), () => query(q, values)).catch((error: unknown) => {
+  pool.query = ((q: string | pg.QueryConfig, values?: unknown[]) => {
+    const sent = unnamed && typeof q !== 'string' ? { text: q.text, values: q.values } : q
+    return measureRoundTrip('pg', describeQuery(q), () => query(sent, values)).catch((error: unknown) => {
       throw isOutage(error) ? new StoreUnavailableError('postgres', { cause: error }) : error
-    })) as pg.Pool['query']
+    })
+  }) as pg.Pool['query']
 }
 
 async function postgresPlugin(fastify: FastifyInstance, opts: AppOptions) {
-  const { databaseUrl, postgresPoolMax } = opts.config
+  const { databaseUrl, postgresPoolMax, postgresIdleTimeout } = opts.config
   try {
     await runner({
       databaseUrl,
@@ -63,10 +79,10 @@ async function postgresPlugin(fastify: FastifyInstance, opts: AppOptions) {
     connectionTimeoutMillis: 1000,
     // The contract: a store that stops answering is a 503 within about a second, connecting or querying.
     query_timeout: 1000,
-    idleTimeoutMillis: 30_000,
+    idleTimeoutMillis: postgresIdleTimeout * 1000,
   })
   pool.on('error', (error) => fastify.log.warn({ err: error }, 'idle postgres connection failed'))
-  instrument(pool)
+  instrument(pool, { unnamed: await sharesOneSession(pool) })
   fastify.decorate('pg', pool)
   fastify.addHook('onClose', async () => {
     await pool.end()

@@ -4,7 +4,7 @@ import { Redis, ReplyError } from 'ioredis'
 import { StoreUnavailableError } from '../../errors.ts'
 import type { AppOptions } from '../../app.ts'
 import { redactUrl } from '../../config.ts'
-import { measureRoundTrip } from './round-trips.ts'
+import { measurePipelined, measureRoundTrip } from './round-trips.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,14 +15,27 @@ declare module 'fastify' {
 /** Past this a command counts as lost and the request answers 503 (a paused or hung Redis). */
 const COMMAND_TIMEOUT_MS = 800
 
-/** Instruments the client once: every command is timed, attributed and, when Redis is unreachable, turned into a 503. */
+/**
+ * Instruments the client once: every round trip is timed and attributed (the commands of one pipeline
+ * or MULTI share one), and, when Redis is unreachable, turned into a 503.
+ */
 function instrument(redis: Redis): void {
   const send = redis.sendCommand.bind(redis)
-  redis.sendCommand = ((command, stream) =>
-    measureRoundTrip('redis', command.name.toUpperCase(), () => send(command, stream) as Promise<unknown>).catch((error: unknown) => {
-      // A ReplyError is Redis answering "no" (a bug of ours): only a missing answer means an outage.
-      throw error instanceof ReplyError ? error : new StoreUnavailableError('redis', { cause: error })
-    })) as Redis['sendCommand']
+  redis.sendCommand = ((command, stream) => {
+    const name = command.name.toUpperCase()
+    const sent = () => send(command, stream) as Promise<unknown>
+    // ioredis passes a stream only for the commands of a pipeline, which travel together.
+    const result = (stream === undefined ? measureRoundTrip('redis', name, sent) : measurePipelined('redis', stream, name, sent)).catch(
+      (error: unknown) => {
+        // A ReplyError is Redis answering "no" (a bug of ours): only a missing answer means an outage.
+        throw error instanceof ReplyError ? error : new StoreUnavailableError('redis', { cause: error })
+      },
+    )
+    // Callers that pass a callback (rate-limiter-flexible's scripts, pipelines) never read this promise:
+    // without a handler its rejection during an outage would be unhandled and end the process.
+    result.catch(() => {})
+    return result
+  }) as Redis['sendCommand']
 }
 
 async function redisPlugin(fastify: FastifyInstance, opts: AppOptions) {

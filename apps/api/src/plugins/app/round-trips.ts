@@ -45,6 +45,36 @@ export async function measureRoundTrip<T>(store: StoreName, command: string, sen
   }
 }
 
+const pipelines = new WeakMap<object, RoundTrip>()
+
+/**
+ * Runs one command of a pipeline (`group` is the same object for all its commands): they travel in one
+ * round trip, so they share one entry, named after all of them, lasting until the last answer.
+ */
+export async function measurePipelined<T>(store: StoreName, group: object, command: string, send: () => Promise<T>): Promise<T> {
+  const trace = traces.getStore()
+  if (trace === undefined) return send()
+  let entry = pipelines.get(group)
+  const now = performance.now()
+  if (entry === undefined) {
+    entry = { store, command, startMs: now - trace.start, durationMs: 0, ok: true }
+    pipelines.set(group, entry)
+    trace.roundTrips.push(entry)
+  } else {
+    entry.command += ` ${command}`
+  }
+  const shared = entry
+  let ok = false
+  try {
+    const result = await send()
+    ok = true
+    return result
+  } finally {
+    shared.durationMs = Math.max(shared.durationMs, performance.now() - trace.start - shared.startMs)
+    shared.ok &&= ok
+  }
+}
+
 /** Adds time spent checking the request's credential to its `auth` timing. */
 export function addAuthTime(request: FastifyRequest, ms: number): void {
   request.trace.authMs = (request.trace.authMs ?? 0) + ms

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hash, verify } from '@node-rs/argon2'
 import type { Role, User } from '@lab/contracts'
 import type { AppOptions } from '../../app.ts'
+import { AppError } from '../../errors.ts'
+import { guessesLog10 } from '../../guessability.ts'
 
 /** OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane); argon2id is the library's default algorithm. */
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 }
@@ -21,12 +23,23 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; password: string; rol
   { username: 'admin', password: 'admin-password', role: 'admin' },
 ]
 
+/** zxcvbn's "very unguessable" (10^10 guesses): no common password, no username or lab word with a digit tacked on. */
+const MIN_PASSWORD_GUESSES_LOG10 = 10
+
 export interface UserService {
   /** The user when the password matches; null for a wrong password and an unknown user alike, in about the same time. */
   verifyCredentials(username: string, password: string): Promise<User | null>
+  /**
+   * A login attempt as the routes make it: rate-limited per account and per client (429), the
+   * password checked (401 INVALID_CREDENTIALS), and the outcome logged as an authentication event.
+   */
+  logIn(request: FastifyRequest, username: string, password: string): Promise<User>
   create(username: string, password: string, role: Role): Promise<User>
-  /** Stores a new hash when the current password matches; false when it does not. */
-  changePassword(userId: string, currentPassword: string, newPassword: string): Promise<boolean>
+  /**
+   * A password change as the routes make it: rate-limited like a login (the current password is a
+   * guess too), refused when wrong (401) or when the new one is easy to guess (400 WEAK_PASSWORD).
+   */
+  changePassword(request: FastifyRequest, user: User, currentPassword: string, newPassword: string): Promise<void>
 }
 
 declare module 'fastify' {
@@ -52,6 +65,19 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
       const matches = await hasher.verify(row?.password_hash ?? decoyHash, password)
       return row && matches ? { id: row.id, username: row.username, role: row.role } : null
     },
+    async logIn(request, username, password) {
+      const strategy = request.routeOptions.config.strategy ?? null
+      await fastify.authThrottle.beforeAttempt(request, username)
+      const user = await users.verifyCredentials(username, password)
+      if (!user) {
+        await fastify.authThrottle.failed(request, username)
+        request.log.warn({ event: 'login.failure', username, strategy, ip: request.ip }, 'login failed')
+        throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password')
+      }
+      await fastify.authThrottle.succeeded(username)
+      request.log.info({ event: 'login.success', userId: user.id, username, strategy, ip: request.ip }, 'login succeeded')
+      return user
+    },
     async create(username, password, role) {
       const { rows } = await pg.query<User>(
         'INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) RETURNING id, username, role',
@@ -59,20 +85,31 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
       )
       return rows[0] as User
     },
-    async changePassword(userId, currentPassword, newPassword) {
+    async changePassword(request, user, currentPassword, newPassword) {
+      const event = { userId: user.id, username: user.username, strategy: request.routeOptions.config.strategy ?? null, ip: request.ip }
+      await fastify.authThrottle.beforeAttempt(request, user.username)
       const { rows } = await pg.query<{ password_hash: string }>({
         name: 'SELECT users by id',
         text: 'SELECT password_hash FROM users WHERE id = $1',
-        values: [userId],
+        values: [user.id],
       })
       const row = rows[0]
-      if (!row || !(await hasher.verify(row.password_hash, currentPassword))) return false
+      if (!row || !(await hasher.verify(row.password_hash, currentPassword))) {
+        await fastify.authThrottle.failed(request, user.username)
+        request.log.warn({ event: 'password.change_failure', ...event }, 'password change refused: wrong current password')
+        throw new AppError(401, 'INVALID_CREDENTIALS', 'Current password is wrong')
+      }
+      const guessable = guessesLog10(newPassword, [user.username])
+      if (guessable.log10 < MIN_PASSWORD_GUESSES_LOG10) {
+        const why = guessable.warning ?? 'It is made of words, names or patterns an attacker tries first.'
+        throw new AppError(400, 'WEAK_PASSWORD', `The new password is too easy to guess. ${why} Try a few unrelated words.`)
+      }
       await pg.query({
         name: 'UPDATE users password',
         text: 'UPDATE users SET password_hash = $2 WHERE id = $1',
-        values: [userId, await hasher.hash(newPassword, ARGON2)],
+        values: [user.id, await hasher.hash(newPassword, ARGON2)],
       })
-      return true
+      request.log.info({ event: 'password.change', ...event }, 'password changed')
     },
   }
 
@@ -87,4 +124,4 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
   fastify.decorate('users', users)
 }
 
-export default fp(usersPlugin, { name: 'users', dependencies: ['postgres'] })
+export default fp(usersPlugin, { name: 'users', dependencies: ['postgres', 'rate-limit'] })

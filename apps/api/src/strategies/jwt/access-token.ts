@@ -86,12 +86,12 @@ export class AccessTokens {
    * `iss`, `aud`, `exp`, `nbf` and the required claims (fast-jwt checks `iss`/`aud` only when present,
    * hence required), then the types of our own claims. Never throws anything but a 401.
    */
-  verify(token: string): AccessClaims {
+  verify(token: string, { allowExpired = false } = {}): AccessClaims {
     let claims: Partial<AccessClaims>
     try {
       // With HS256 there is one key and no kid to read; fast-jwt refuses an unknown `crit` (RFC 7515 §4.1.11).
       const kid = this.#keys.algorithm === 'EdDSA' ? keyIdOf(token) : undefined
-      claims = this.#keys.verify(token, kid, { issuer: ISSUER, audience: this.#audience, requiredClaims: REQUIRED_CLAIMS })
+      claims = this.#keys.verify(token, kid, { issuer: ISSUER, audience: this.#audience, requiredClaims: REQUIRED_CLAIMS, allowExpired })
     } catch (error) {
       if ((error as { code?: unknown }).code === 'FAST_JWT_EXPIRED') throw authExpired()
       throw authInvalid('Invalid access token')

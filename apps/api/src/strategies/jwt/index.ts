@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { REFRESH_COOKIE, type User } from '@lab/contracts'
 import { authInvalid, authMissing, authRevoked } from '../../errors.ts'
 import type { Denylist } from '../jwt-denylist/denylist.ts'
@@ -22,20 +22,31 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
     async setup(scope): Promise<Strategy> {
       const { config } = scope
       const accessTokens = new AccessTokens(scope.signingKeys, name, config.accessTokenTtl)
-      const refreshTokens = new RefreshTokens(scope.pg, config.refreshTokenTtl)
+      const refreshTokens = new RefreshTokens(scope.pg, {
+        ttlSeconds: config.refreshTokenTtl,
+        idleSeconds: config.refreshIdleTimeout,
+        graceSeconds: config.refreshReuseGrace,
+        secret: config.sessionSecret,
+      })
       const denylist = makeDenylist?.(scope)
-      const refreshPath = `${scope.prefix}/refresh`
+      // The refresh token goes only where it is needed: to refresh, to end its login at logout, and to
+      // a new login that replaces it. Never to /me or /admin.
+      const refreshPaths = ['refresh', 'logout', 'login'].map((route) => `${scope.prefix}/${route}`)
 
-      const setRefreshCookie = (reply: FastifyReply, token: string) =>
-        reply.setCookie(REFRESH_COOKIE, token, {
-          path: refreshPath,
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: 'auto',
-          maxAge: config.refreshTokenTtl,
-        })
-      const clearRefreshCookie = (reply: FastifyReply) =>
-        reply.clearCookie(REFRESH_COOKIE, { path: refreshPath, httpOnly: true, sameSite: 'strict' })
+      const setRefreshCookie = (reply: FastifyReply, token: string) => {
+        for (const path of refreshPaths) {
+          reply.setCookie(REFRESH_COOKIE, token, { path, httpOnly: true, sameSite: 'strict', secure: 'auto', maxAge: config.refreshTokenTtl })
+        }
+      }
+      const clearRefreshCookie = (reply: FastifyReply) => {
+        for (const path of refreshPaths) reply.clearCookie(REFRESH_COOKIE, { path, httpOnly: true, sameSite: 'strict' })
+      }
+      /** Ends the logins a request holds: the family its access token names (even expired) and its refresh token's. */
+      const endPresentedLogins = async (request: FastifyRequest, claims: AccessClaims | null) => {
+        const families = await refreshTokens.revokeFamilies(name, claims?.sid ?? null, request.cookies[REFRESH_COOKIE] ?? null)
+        if (claims) await denylist?.revoke(claims)
+        for (const familyId of families) if (familyId !== claims?.sid) await denylist?.revokeFamily(familyId)
+      }
 
       async function authenticate(claims: AccessClaims): Promise<User> {
         if (denylist && (await denylist.isRevoked(claims))) throw authRevoked('Access token revoked at logout')
@@ -43,7 +54,9 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
       }
 
       return {
-        async login(_request, reply, user) {
+        async login(request, reply, user) {
+          // A new login replaces the one this browser still holds: its refresh family ends here.
+          await endPresentedLogins(request, null)
           const { token, familyId } = await refreshTokens.issue(user.id, name)
           setRefreshCookie(reply, token)
           return accessTokens.issue(user, familyId)
@@ -53,14 +66,14 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
         },
         async logout(request, reply) {
           clearRefreshCookie(reply)
-          let claims: AccessClaims
+          let claims: AccessClaims | null = null
           try {
-            claims = accessTokens.verify(readBearer(request))
+            // An expired access token still proves which login it belonged to: logout ends that login.
+            claims = accessTokens.verify(readBearer(request), { allowExpired: true })
           } catch {
-            return // nothing this request can prove it may revoke
+            // no usable access token: the refresh cookie alone says which login to end
           }
-          await refreshTokens.revokeFamily(claims.sid)
-          await denylist?.revoke(claims)
+          await endPresentedLogins(request, claims)
         },
         async revokeUser(userId) {
           const families = await refreshTokens.revokeUser(userId, name)
@@ -74,6 +87,7 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
             clearRefreshCookie(reply)
             if (rotation.status === 'invalid') throw authInvalid('Refresh token invalid, expired or revoked')
             await denylist?.revokeFamily(rotation.familyId)
+            request.log.warn({ event: 'refresh.reuse', familyId: rotation.familyId, strategy: name, ip: request.ip }, 'refresh token reused: login revoked')
             throw authRevoked('Refresh token reused: every token of this login is revoked')
           }
           setRefreshCookie(reply, rotation.token)

@@ -1,27 +1,49 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto'
 import type pg from 'pg'
 import type { StrategyName, User } from '@lab/contracts'
 
 export type Rotation =
-  | { status: 'rotated'; token: string; familyId: string; user: User }
-  /** a token that was already rotated came back: its whole family has just been revoked */
+  /** `graced`: the presented token had just been rotated; this is the same successor again */
+  | { status: 'rotated'; token: string; familyId: string; user: User; graced: boolean }
+  /** a token that was already rotated came back after the grace: its whole family has just been revoked */
   | { status: 'reused'; familyId: string }
   | { status: 'invalid' }
+
+export interface RefreshTokenOptions {
+  /** seconds a family lives from its login, however active (REFRESH_TOKEN_TTL) */
+  ttlSeconds: number
+  /** seconds without a refresh after which a family ends (REFRESH_IDLE_TIMEOUT) */
+  idleSeconds: number
+  /** seconds after a rotation during which the rotated token gets its successor again (REFRESH_REUSE_GRACE) */
+  graceSeconds: number
+  /** derives successors; from SESSION_SECRET */
+  secret: string
+}
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest()
 
 /**
- * Opaque refresh tokens (256 random bits), stored only as SHA-256 hashes. A family is one login;
- * each use rotates the token in a single statement, so of two parallel refreshes only one can win.
- * Presenting a rotated token again revokes the family (RFC 9700 §4.14.2).
+ * Opaque refresh tokens (256 bits), stored only as SHA-256 hashes. A family is one login; each use
+ * rotates the token in a single statement, so of two parallel refreshes only one can win.
+ *
+ * A successor is not random but HMAC(secret, presented token): a request that lost the race (a
+ * second tab, a retry after a 503 whose rotation had committed) can be handed the very same successor
+ * within REFRESH_REUSE_GRACE seconds without the server ever storing a token in clear. After the
+ * grace, presenting a rotated token again revokes the family (RFC 9700 §4.14.2).
  */
 export class RefreshTokens {
   readonly #pg: pg.Pool
-  readonly #ttl: number
+  readonly #options: RefreshTokenOptions
+  readonly #successorKey: Buffer
 
-  constructor(pool: pg.Pool, ttlSeconds: number) {
+  constructor(pool: pg.Pool, options: RefreshTokenOptions) {
     this.#pg = pool
-    this.#ttl = ttlSeconds
+    this.#options = options
+    this.#successorKey = Buffer.from(hkdfSync('sha256', options.secret, '', 'session-vs-jwt-lab refresh successor', 32))
+  }
+
+  #successorOf(token: string): string {
+    return createHmac('sha256', this.#successorKey).update(token).digest('base64url')
   }
 
   async issue(userId: string, strategy: StrategyName): Promise<{ token: string; familyId: string }> {
@@ -30,20 +52,23 @@ export class RefreshTokens {
       name: 'INSERT refresh_tokens',
       text: `INSERT INTO refresh_tokens (token_hash, family_id, user_id, strategy, expires_at)
              VALUES ($1, gen_random_uuid(), $2, $3, now() + make_interval(secs => $4)) RETURNING family_id`,
-      values: [sha256(token), userId, strategy, this.#ttl],
+      values: [sha256(token), userId, strategy, this.#options.ttlSeconds],
     })
     return { token, familyId: (rows[0] as { family_id: string }).family_id }
   }
 
   async rotate(presented: string, strategy: StrategyName): Promise<Rotation> {
-    const token = randomBytes(32).toString('base64url')
-    // The new token inherits the family's expiry: rotation never extends a login past REFRESH_TOKEN_TTL.
+    const token = this.#successorOf(presented)
+    const successorHash = sha256(token)
+    // The successor inherits the family's expiry: rotation never extends a login past REFRESH_TOKEN_TTL.
+    // A token unused for REFRESH_IDLE_TIMEOUT (its row was created at the previous rotation) is dead.
     const { rows } = await this.#pg.query<{ family_id: string } & User>({
       name: 'ROTATE refresh_tokens',
       text: `WITH old AS (
                UPDATE refresh_tokens SET rotated_at = now()
                WHERE token_hash = $1 AND strategy = $2
                  AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+                 AND created_at > now() - make_interval(secs => $4)
                RETURNING family_id, user_id, expires_at
              ), fresh AS (
                INSERT INTO refresh_tokens (token_hash, family_id, user_id, strategy, expires_at)
@@ -52,26 +77,52 @@ export class RefreshTokens {
              )
              SELECT fresh.family_id, users.id, users.username, users.role
              FROM fresh JOIN users ON users.id = fresh.user_id`,
-      values: [sha256(presented), strategy, sha256(token)],
+      values: [sha256(presented), strategy, successorHash, this.#options.idleSeconds],
     })
     const row = rows[0]
-    if (row) {
-      return { status: 'rotated', token, familyId: row.family_id, user: { id: row.id, username: row.username, role: row.role } }
-    }
-    const reused = await this.#pg.query<{ family_id: string }>({
-      name: 'REVOKE reused refresh_tokens',
-      text: `WITH reused AS (
-               SELECT family_id FROM refresh_tokens
+    if (row) return { status: 'rotated', token, familyId: row.family_id, user: { id: row.id, username: row.username, role: row.role }, graced: false }
+    // A separate statement, so it sees a rotation that a parallel request has just committed.
+    const again = await this.#pg.query<{ family_id: string; id: string | null; username: string | null; role: User['role'] | null }>({
+      name: 'REUSE refresh_tokens',
+      text: `WITH presented AS (
+               SELECT family_id, rotated_at FROM refresh_tokens
                WHERE token_hash = $1 AND strategy = $2 AND rotated_at IS NOT NULL
+             ), successor AS (
+               SELECT next.user_id FROM refresh_tokens next JOIN presented ON next.family_id = presented.family_id
+               WHERE next.token_hash = $3 AND presented.rotated_at > now() - make_interval(secs => $4)
+                 AND next.rotated_at IS NULL AND next.revoked_at IS NULL AND next.expires_at > now()
              ), revoked AS (
                UPDATE refresh_tokens SET revoked_at = now()
-               WHERE family_id IN (SELECT family_id FROM reused) AND revoked_at IS NULL
+               WHERE family_id IN (SELECT family_id FROM presented) AND revoked_at IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM successor)
              )
-             SELECT family_id FROM reused`,
-      values: [sha256(presented), strategy],
+             SELECT presented.family_id, users.id, users.username, users.role
+             FROM presented LEFT JOIN successor ON true LEFT JOIN users ON users.id = successor.user_id`,
+      values: [sha256(presented), strategy, successorHash, this.#options.graceSeconds],
     })
-    const familyId = reused.rows[0]?.family_id
-    return familyId ? { status: 'reused', familyId } : { status: 'invalid' }
+    const reused = again.rows[0]
+    if (!reused) return { status: 'invalid' }
+    if (reused.id !== null && reused.username !== null && reused.role !== null) {
+      return { status: 'rotated', token, familyId: reused.family_id, user: { id: reused.id, username: reused.username, role: reused.role }, graced: true }
+    }
+    return { status: 'reused', familyId: reused.family_id }
+  }
+
+  /**
+   * Ends the families of a logout or of a new login: the one an access token names and the one a
+   * refresh token belongs to (either may be absent). Says which families were live.
+   */
+  async revokeFamilies(strategy: StrategyName, familyId: string | null, presented: string | null): Promise<string[]> {
+    if (familyId === null && presented === null) return []
+    const { rows } = await this.#pg.query<{ family_id: string }>({
+      name: 'REVOKE refresh_tokens',
+      text: `UPDATE refresh_tokens SET revoked_at = now()
+             WHERE strategy = $1 AND revoked_at IS NULL
+               AND (family_id = $2 OR family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $3 AND strategy = $1))
+             RETURNING family_id`,
+      values: [strategy, familyId, presented === null ? null : sha256(presented)],
+    })
+    return [...new Set(rows.map((row) => row.family_id))]
   }
 
   /** Revokes every live family of a user, and says which they were. */
@@ -83,13 +134,5 @@ export class RefreshTokens {
       values: [userId, strategy],
     })
     return [...new Set(rows.map((row) => row.family_id))]
-  }
-
-  async revokeFamily(familyId: string): Promise<void> {
-    await this.#pg.query({
-      name: 'REVOKE refresh_tokens',
-      text: 'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL',
-      values: [familyId],
-    })
   }
 }
