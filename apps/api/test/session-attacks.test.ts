@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ADMIN, buildApp, call, login, roundTrips } from './helpers.ts'
+import { ADMIN, ALICE, buildApp, call, login, roundTrips } from './helpers.ts'
 
 for (const strategy of ['session', 'session-pg'] as const) {
   const cookieName = strategy === 'session' ? 'sid' : 'sid_pg'
@@ -91,3 +91,23 @@ for (const strategy of ['session', 'session-pg'] as const) {
     assert.equal((await me()).json().code, 'AUTH_INVALID', 'and it is gone from the store')
   })
 }
+
+test('over https every cookie carries the prefix browsers enforce: __Host- for sessions, __Secure- for the path-scoped refresh token', async (t) => {
+  const fastify = await buildApp(t)
+  // The lab's proxy (loopback, trusted) says the browser used https.
+  const https = { 'x-forwarded-proto': 'https' }
+  const session = await fastify.inject({ method: 'POST', url: '/api/session/login', headers: https, payload: ALICE })
+  const sid = session.cookies.find((cookie) => cookie.name === '__Host-sid')
+  assert.ok(sid, JSON.stringify(session.cookies))
+  assert.deepEqual([sid.secure, sid.path, sid.httpOnly, sid.domain], [true, '/', true, undefined])
+  const me = (cookie: string) => fastify.inject({ method: 'GET', url: '/api/session/me', headers: { ...https, cookie } })
+  assert.equal((await me(`__Host-sid=${sid.value}`)).statusCode, 200)
+  assert.equal((await me(`sid=${sid.value}`)).statusCode, 401, 'over https an unprefixed cookie (settable by a subdomain) is ignored')
+
+  const jwt = await fastify.inject({ method: 'POST', url: '/api/jwt/login', headers: https, payload: ALICE })
+  const rt = jwt.cookies.filter((cookie) => cookie.name === '__Secure-rt')
+  assert.equal(rt.length, 3)
+  assert.ok(rt.every((cookie) => cookie.secure && cookie.httpOnly))
+  const refreshed = await fastify.inject({ method: 'POST', url: '/api/jwt/refresh', headers: { ...https, cookie: `__Secure-rt=${rt[0]?.value}` } })
+  assert.equal(refreshed.statusCode, 200)
+})

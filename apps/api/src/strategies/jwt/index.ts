@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { REFRESH_COOKIE, type User } from '@lab/contracts'
+import { cookieNameFor } from '../../cookies.ts'
 import { authInvalid, authMissing, authRevoked } from '../../errors.ts'
 import type { Denylist } from '../jwt-denylist/denylist.ts'
 import type { Strategy, StrategyModule } from '../types.ts'
@@ -33,17 +34,18 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
       // a new login that replaces it. Never to /me or /admin.
       const refreshPaths = ['refresh', 'logout', 'login'].map((route) => `${scope.prefix}/${route}`)
 
-      const setRefreshCookie = (reply: FastifyReply, token: string) => {
+      const refreshCookie = (request: FastifyRequest) => cookieNameFor(request, REFRESH_COOKIE, refreshPaths[0] as string)
+      const setRefreshCookie = (request: FastifyRequest, reply: FastifyReply, token: string) => {
         for (const path of refreshPaths) {
-          reply.setCookie(REFRESH_COOKIE, token, { path, httpOnly: true, sameSite: 'strict', secure: 'auto', maxAge: config.refreshTokenTtl })
+          reply.setCookie(refreshCookie(request), token, { path, httpOnly: true, sameSite: 'strict', secure: 'auto', maxAge: config.refreshTokenTtl })
         }
       }
-      const clearRefreshCookie = (reply: FastifyReply) => {
-        for (const path of refreshPaths) reply.clearCookie(REFRESH_COOKIE, { path, httpOnly: true, sameSite: 'strict' })
+      const clearRefreshCookie = (request: FastifyRequest, reply: FastifyReply) => {
+        for (const path of refreshPaths) reply.clearCookie(refreshCookie(request), { path, httpOnly: true, sameSite: 'strict', secure: 'auto' })
       }
       /** Ends the logins a request holds: the family its access token names (even expired) and its refresh token's. */
       const endPresentedLogins = async (request: FastifyRequest, claims: AccessClaims | null) => {
-        const families = await refreshTokens.revokeFamilies(name, claims?.sid ?? null, request.cookies[REFRESH_COOKIE] ?? null)
+        const families = await refreshTokens.revokeFamilies(name, claims?.sid ?? null, request.cookies[refreshCookie(request)] ?? null)
         if (claims) await denylist?.revoke(claims)
         for (const familyId of families) if (familyId !== claims?.sid) await denylist?.revokeFamily(familyId)
       }
@@ -58,14 +60,14 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
           // A new login replaces the one this browser still holds: its refresh family ends here.
           await endPresentedLogins(request, null)
           const { token, familyId } = await refreshTokens.issue(user.id, name)
-          setRefreshCookie(reply, token)
+          setRefreshCookie(request, reply, token)
           return accessTokens.issue(user, familyId)
         },
         async authenticate(request) {
           return authenticate(accessTokens.verify(readBearer(request)))
         },
         async logout(request, reply) {
-          clearRefreshCookie(reply)
+          clearRefreshCookie(request, reply)
           let claims: AccessClaims | null = null
           try {
             // An expired access token still proves which login it belonged to: logout ends that login.
@@ -80,17 +82,17 @@ export function tokenStrategy({ name, denylist: makeDenylist }: TokenStrategyOpt
           for (const familyId of families) await denylist?.revokeFamily(familyId)
         },
         async refresh(request, reply) {
-          const presented = request.cookies[REFRESH_COOKIE]
+          const presented = request.cookies[refreshCookie(request)]
           if (!presented) throw authMissing()
           const rotation = await refreshTokens.rotate(presented, name)
           if (rotation.status !== 'rotated') {
-            clearRefreshCookie(reply)
+            clearRefreshCookie(request, reply)
             if (rotation.status === 'invalid') throw authInvalid('Refresh token invalid, expired or revoked')
             await denylist?.revokeFamily(rotation.familyId)
             request.log.warn({ event: 'refresh.reuse', familyId: rotation.familyId, strategy: name, ip: request.ip }, 'refresh token reused: login revoked')
             throw authRevoked('Refresh token reused: every token of this login is revoked')
           }
-          setRefreshCookie(reply, rotation.token)
+          setRefreshCookie(request, reply, rotation.token)
           return { ...accessTokens.issue(rotation.user, rotation.familyId), user: rotation.user }
         },
       }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Signer } from '@fastify/cookie'
 import { SESSION_COOKIE } from '@lab/contracts'
+import { cookieNameFor } from '../../cookies.ts'
 import { authExpired, authInvalid, authMissing } from '../../errors.ts'
 import type { Strategy, StrategyModule } from '../types.ts'
 import { RedisSessionStore } from './redis-store.ts'
@@ -40,9 +41,10 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
       const signer = new Signer(config.sessionSecret, 'sha256')
       const cookie = { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.sessionTtl } as const
 
+      const nameOn = (request: FastifyRequest) => cookieNameFor(request, cookieName, cookie.path)
       /** The id the request's cookie carries when its signature holds; a forged or altered id never reaches the store. */
       const sessionIdOf = (request: FastifyRequest): string | null => {
-        const signed = request.cookies[cookieName]
+        const signed = request.cookies[nameOn(request)]
         if (!signed) return null
         const { valid, value } = signer.unsign(signed)
         // Only ids this code could have issued reach the store, even when signed with the secret.
@@ -57,11 +59,11 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
           if (previous) await sessions.destroy(previous)
           const sessionId = randomBytes(32).toString('base64url')
           await sessions.set(sessionId, { user, lastSeenAt: Date.now() }, config.sessionTtl)
-          reply.setCookie(cookieName, signer.sign(sessionId), cookie)
+          reply.setCookie(nameOn(request), signer.sign(sessionId), cookie)
           return undefined
         },
         async authenticate(request) {
-          if (!request.cookies[cookieName]) throw authMissing()
+          if (!request.cookies[nameOn(request)]) throw authMissing()
           const sessionId = sessionIdOf(request)
           const record = sessionId === null ? null : await sessions.get(sessionId)
           if (!record) throw authInvalid('Session not found or expired')
@@ -77,7 +79,7 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
         async logout(request, reply) {
           const sessionId = sessionIdOf(request)
           if (sessionId !== null) await sessions.destroy(sessionId)
-          reply.clearCookie(cookieName, { path: '/', httpOnly: true, sameSite: 'lax' })
+          reply.clearCookie(nameOn(request), { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto' })
         },
         async revokeUser(userId) {
           await sessions.destroyAllOf(userId)
