@@ -23,6 +23,7 @@ const EnvSchema = Type.Object({
   REFRESH_REUSE_GRACE: Type.Integer({ minimum: 0, maximum: 60, default: 10 }),
   SESSION_TTL: Type.Integer({ minimum: 1, default: 8 * 3600 }),
   SESSION_IDLE_TIMEOUT: Type.Integer({ minimum: 1, default: 30 * 60 }),
+  SESSION_CACHE_TTL: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
   LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, default: 10 }),
   CLIENT_RATE_LIMIT: Type.Integer({ minimum: 1, default: 600 }),
   SEED_DEMO_USERS: Type.Optional(Type.Boolean()),
@@ -62,6 +63,8 @@ export interface Config {
   sessionTtl: number
   /** seconds without a request after which a session ends, before its absolute SESSION_TTL */
   sessionIdleTimeout: number
+  /** seconds a `session-cached` copy is trusted without asking the store (and survives a logout, if stolen) */
+  sessionCacheTtl: number
   /** failed logins and password changes an account may make before each further one waits (doubling) */
   loginRateLimit: number
   /** login, refresh and password requests a minute from one client address */
@@ -191,6 +194,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     refreshReuseGrace: env.REFRESH_REUSE_GRACE,
     sessionTtl: env.SESSION_TTL,
     sessionIdleTimeout: env.SESSION_IDLE_TIMEOUT,
+    sessionCacheTtl: env.SESSION_CACHE_TTL,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     clientRateLimit: env.CLIENT_RATE_LIMIT,
     seedDemoUsers: env.SEED_DEMO_USERS ?? env.LAB_PROFILE === 'demo',

@@ -29,6 +29,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     refreshReuseGrace: 10,
     sessionTtl: 3600,
     sessionIdleTimeout: 1800,
+    sessionCacheTtl: 30,
     loginRateLimit: 10,
     clientRateLimit: 600,
     seedDemoUsers: true,

@@ -299,6 +299,9 @@ test('hung stores (Postgres SIGSTOPped, Redis CLIENT PAUSEd) answer 503 within t
       'jwt-denylist /me': () => call(fastify, 'GET', '/api/jwt-denylist/me', credentials['jwt-denylist']),
     })
     assert.equal((await call(fastify, 'GET', '/api/jwt/me', credentials.jwt)).statusCode, 200, 'jwt /me needs no Redis')
+    assert.equal((await call(fastify, 'GET', '/api/jwt-cookie/me', credentials['jwt-cookie'])).statusCode, 200, 'nor jwt-cookie')
+    const cached = await call(fastify, 'GET', '/api/session-cached/me', credentials['session-cached'])
+    assert.equal(cached.statusCode, 200, 'a fresh session-cached copy answers without Redis')
     // Login, refresh and logout of jwt need no Redis either: the rate limiter counts in memory meanwhile.
     const jwtLogin = await timed(() => login(fastify, 'jwt').then((r) => r.response))
     assert.equal(jwtLogin.response.statusCode, 200, jwtLogin.response.body)

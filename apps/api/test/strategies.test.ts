@@ -4,20 +4,34 @@ import { describe, test } from 'node:test'
 import { STRATEGIES, type StrategyName } from '@lab/contracts'
 import { ADMIN, ALICE, buildApp, call, login, roundTrips } from './helpers.ts'
 
-/** Round trips of one authenticated GET /me, per strategy: the lab's central claim. */
+/** Round trips of one authenticated GET /me, per strategy: the lab's central claim (session-cached: while its copy is fresh). */
 const ROUND_TRIPS_PER_ME: Record<StrategyName, { redis: number; pg: number }> = {
   session: { redis: 1, pg: 0 },
   'session-pg': { redis: 0, pg: 1 },
+  'session-cached': { redis: 0, pg: 0 },
   jwt: { redis: 0, pg: 0 },
   'jwt-denylist': { redis: 1, pg: 0 },
+  'jwt-cookie': { redis: 0, pg: 0 },
 }
 
-/** Whether a credential captured before logout still opens /me after it. */
+/** Whether a credential captured before logout still opens /me right after it (session-cached: until its copy goes stale). */
 const REVOKED_AT_LOGOUT: Record<StrategyName, boolean> = {
   session: true,
   'session-pg': true,
+  'session-cached': false,
   jwt: false,
   'jwt-denylist': true,
+  'jwt-cookie': false,
+}
+
+/** The cookie a strategy's logout must clear. */
+const CREDENTIAL_COOKIE: Record<StrategyName, string> = {
+  session: 'sid',
+  'session-pg': 'sid_pg',
+  'session-cached': 'sid_cached',
+  jwt: 'rt',
+  'jwt-denylist': 'rt',
+  'jwt-cookie': 'at',
 }
 
 for (const strategy of STRATEGIES) {
@@ -30,15 +44,21 @@ for (const strategy of STRATEGIES) {
       assert.deepEqual({ ...body.user, id: undefined }, { id: undefined, username: 'alice', role: 'user' })
       assert.equal(body.strategy, strategy)
       if (strategy.startsWith('jwt')) {
-        assert.equal(typeof body.accessToken, 'string')
         assert.ok(Date.parse(body.accessTokenExpiresAt) > Date.now())
         assert.ok(credential.cookies.rt, 'refresh cookie set')
         const rt = response.cookies.find((c) => c.name === 'rt')
         assert.equal(rt?.path, `/api/${strategy}/refresh`)
         assert.equal(rt?.httpOnly, true)
+        if (strategy === 'jwt-cookie') {
+          assert.equal(body.accessToken, undefined, 'no script ever sees the token')
+          const at = response.cookies.find((c) => c.name === 'at')
+          assert.deepEqual([at?.httpOnly, at?.sameSite, at?.path], [true, 'Strict', '/api/jwt-cookie'])
+        } else {
+          assert.equal(typeof body.accessToken, 'string')
+        }
       } else {
         const cookie = response.cookies[0]
-        assert.equal(cookie?.name, strategy === 'session' ? 'sid' : 'sid_pg')
+        assert.equal(cookie?.name, CREDENTIAL_COOKIE[strategy])
         assert.equal(cookie?.httpOnly, true)
         assert.equal(cookie?.sameSite, 'Lax')
         assert.equal(cookie?.path, '/')
@@ -108,7 +128,7 @@ for (const strategy of STRATEGIES) {
       const stolen = structuredClone(credential)
       const logout = await call(fastify, 'POST', `/api/${strategy}/logout`, credential)
       assert.equal(logout.statusCode, 204)
-      const cleared = logout.cookies.find((c) => c.name === (strategy.startsWith('jwt') ? 'rt' : strategy === 'session' ? 'sid' : 'sid_pg'))
+      const cleared = logout.cookies.find((c) => c.name === CREDENTIAL_COOKIE[strategy])
       assert.ok(cleared && (cleared.maxAge === 0 || (cleared.expires as Date).getTime() <= Date.now()), 'cookie cleared')
 
       const replay = await call(fastify, 'GET', `/api/${strategy}/me`, stolen)
@@ -116,7 +136,7 @@ for (const strategy of STRATEGIES) {
         assert.equal(replay.statusCode, 401)
         assert.equal(replay.json().code, strategy === 'jwt-denylist' ? 'AUTH_REVOKED' : 'AUTH_INVALID')
       } else {
-        assert.equal(replay.statusCode, 200, 'a stateless JWT outlives logout until its exp')
+        assert.equal(replay.statusCode, 200, 'a stateless token or a cached copy outlives logout until it expires')
       }
       const again = await call(fastify, 'POST', `/api/${strategy}/logout`, stolen)
       assert.equal(again.statusCode, 204, 'a second logout is harmless')

@@ -51,13 +51,36 @@ export const LoginResponseSchema = Type.Object({
 })
 export type LoginResponse = Static<typeof LoginResponseSchema>
 
+/** `jwt-cookie` answers without `accessToken`: its token travels in an HttpOnly cookie no script can read. */
 export const RefreshResponseSchema = Type.Object({
   user: UserSchema,
   strategy: StrategySchema,
-  accessToken: Type.String(),
+  accessToken: Type.Optional(Type.String()),
   accessTokenExpiresAt: Type.String({ format: 'date-time' }),
 })
 export type RefreshResponse = Static<typeof RefreshResponseSchema>
+
+/** One login of the user, as `GET /api/:strategy/sessions` lists it (a refresh family for the token strategies). */
+export const LoginInfoSchema = Type.Object({
+  /** names the login without being its credential: a hash of the session id, or the refresh family */
+  id: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  /** the last request that reached the store (sessions) or the last refresh (token strategies) */
+  lastSeenAt: Type.String({ format: 'date-time' }),
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  /** the login this request was made with */
+  current: Type.Boolean(),
+})
+export type LoginInfo = Static<typeof LoginInfoSchema>
+
+export const SessionsResponseSchema = Type.Object({
+  strategy: StrategySchema,
+  sessions: Type.Array(LoginInfoSchema),
+})
+export type SessionsResponse = Static<typeof SessionsResponseSchema>
+
+export const LoginIdParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\w-]+$' }) })
+export const UsernameParamsSchema = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64, pattern: USERNAME_PATTERN }) })
 
 export const ERROR_CODES = [
   'AUTH_MISSING',

@@ -1,17 +1,29 @@
-/** The four ways the lab authenticates the same resources, in the order the lab shows them. */
-export const STRATEGIES = ['session', 'session-pg', 'jwt', 'jwt-denylist'] as const
+/** The ways the lab authenticates the same resources, in the order the lab shows them. */
+export const STRATEGIES = ['session', 'session-pg', 'session-cached', 'jwt', 'jwt-denylist', 'jwt-cookie'] as const
 
 export type StrategyName = (typeof STRATEGIES)[number]
 
-/** Strategies whose login returns an access token and sets a refresh cookie. */
+/** Strategies whose login returns the access token in its body, for an `Authorization: Bearer` header. */
 export const TOKEN_STRATEGIES = ['jwt', 'jwt-denylist'] as const satisfies readonly StrategyName[]
+
+/** Strategies with access tokens and a rotating refresh token in cookie `rt` (`POST /api/:strategy/refresh`). */
+export const REFRESH_STRATEGIES = ['jwt', 'jwt-denylist', 'jwt-cookie'] as const satisfies readonly StrategyName[]
+
+/** Strategies whose credential is a cookie the browser sends by itself (so CSRF defences apply to them). */
+export const COOKIE_STRATEGIES = ['session', 'session-pg', 'session-cached', 'jwt-cookie'] as const satisfies readonly StrategyName[]
 
 export function isStrategyName(value: string): value is StrategyName {
   return (STRATEGIES as readonly string[]).includes(value)
 }
 
 /** Cookie that carries each cookie-based strategy's session id. */
-export const SESSION_COOKIE = { session: 'sid', 'session-pg': 'sid_pg', 'session-memory': 'sid_mem' } as const
+export const SESSION_COOKIE = { session: 'sid', 'session-pg': 'sid_pg', 'session-cached': 'sid_cached', 'session-memory': 'sid_mem' } as const
 
-/** Cookie that carries the opaque refresh token of the token strategies. */
+/** `session-cached`: the signed, short-lived copy of the session that spares the store while it is fresh. */
+export const SESSION_CACHE_COOKIE = 'session_cache'
+
+/** `jwt-cookie`: the access token, in an HttpOnly cookie instead of an Authorization header. */
+export const ACCESS_TOKEN_COOKIE = 'at'
+
+/** Cookie that carries the opaque refresh token of the refresh strategies. */
 export const REFRESH_COOKIE = 'rt'

@@ -31,8 +31,8 @@ export default async function replicasRoutes(fastify: FastifyInstance) {
         },
       )
 
-      routes.get('/me', { schema: { response: { 200: MemorySessionResponseSchema, ...errors } } }, async (request) => ({
-        user: await timeAuth(request, () => strategy.authenticate(request)),
+      routes.get('/me', { schema: { response: { 200: MemorySessionResponseSchema, ...errors } } }, async (request, reply) => ({
+        user: await timeAuth(request, () => strategy.authenticate(request, reply)),
         strategy: MEMORY_SESSION,
       }))
 

@@ -1,13 +1,16 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import {
   ChangePasswordBodySchema,
   ErrorBodySchema,
   LoginBodySchema,
+  LoginIdParamsSchema,
   LoginResponseSchema,
   MeResponseSchema,
   RefreshResponseSchema,
+  SessionsResponseSchema,
+  UsernameParamsSchema,
   type StrategyName,
 } from '@lab/contracts'
 import { AppError } from '../errors.ts'
@@ -29,8 +32,8 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
   scope.addHook('onRoute', (route) => {
     route.config = { ...route.config, strategy: name }
   })
-  const authenticate = (request: Parameters<Strategy['authenticate']>[0]) =>
-    timeAuth(request, () => strategy.authenticate(request))
+  const authenticate = (request: FastifyRequest, reply: FastifyReply) => timeAuth(request, () => strategy.authenticate(request, reply))
+  const noContent = { 204: Type.Null(), ...errors }
 
   scope.post(
     '/login',
@@ -43,18 +46,22 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
     },
   )
 
-  scope.get('/me', { schema: { response: { 200: MeResponseSchema, ...errors } } }, async (request) => ({
-    user: await authenticate(request),
+  scope.get('/me', { schema: { response: { 200: MeResponseSchema, ...errors } } }, async (request, reply) => ({
+    user: await authenticate(request, reply),
     strategy: name,
   }))
 
-  scope.get('/admin', { schema: { response: { 200: MeResponseSchema, ...errors } } }, async (request) => {
-    const user = await authenticate(request)
+  const authenticateAdmin = async (request: FastifyRequest, reply: FastifyReply) => {
+    const user = await authenticate(request, reply)
     if (user.role !== 'admin') throw new AppError(403, 'FORBIDDEN', 'Admin role required')
-    return { user, strategy: name }
-  })
+    return user
+  }
+  scope.get('/admin', { schema: { response: { 200: MeResponseSchema, ...errors } } }, async (request, reply) => ({
+    user: await authenticateAdmin(request, reply),
+    strategy: name,
+  }))
 
-  scope.post('/logout', { schema: { response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  scope.post('/logout', { schema: { response: noContent } }, async (request, reply) => {
     await strategy.logout(request, reply)
     // Cached authenticated pages go too; not "cookies" or "storage": the lab keeps the other strategies' logins side by side.
     reply.header('clear-site-data', '"cache"')
@@ -62,11 +69,42 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
     return reply.code(204).send(null)
   })
 
+  // The user's logins under this strategy (OWASP ASVS 7.5.2): list them, end one, end all.
+  scope.get('/sessions', { schema: { response: { 200: SessionsResponseSchema, ...errors } } }, async (request, reply) => {
+    const user = await authenticate(request, reply)
+    return { strategy: name, sessions: await strategy.listLogins(request, user) }
+  })
+
+  scope.delete('/sessions/:id', { schema: { params: LoginIdParamsSchema, response: noContent } }, async (request, reply) => {
+    const user = await authenticate(request, reply)
+    if (!(await strategy.endLogin(user, request.params.id))) throw new AppError(404, 'NOT_FOUND', 'No such login of yours')
+    request.log.info({ event: 'session.end', userId: user.id, strategy: name, ip: request.ip }, 'a login ended by its user')
+    return reply.code(204).send(null)
+  })
+
+  scope.post('/logout-all', { schema: { response: noContent } }, async (request, reply) => {
+    const user = await authenticate(request, reply)
+    await strategy.revokeUser(user.id)
+    await strategy.logout(request, reply)
+    request.log.info({ event: 'logout.all', userId: user.id, strategy: name, ip: request.ip }, 'every login of the user ended')
+    return reply.code(204).send(null)
+  })
+
+  // An admin ends every login of a user, under every strategy (ASVS 7.4.5).
+  scope.delete('/users/:username/sessions', { schema: { params: UsernameParamsSchema, response: noContent } }, async (request, reply) => {
+    const admin = await authenticateAdmin(request, reply)
+    const target = await scope.users.findByUsername(request.params.username)
+    if (!target) throw new AppError(404, 'NOT_FOUND', 'No such user')
+    for (const each of all) await each.revokeUser(target.id)
+    request.log.warn({ event: 'admin.logout_user', userId: target.id, adminId: admin.id, strategy: name, ip: request.ip }, 'an admin ended every login of a user')
+    return reply.code(204).send(null)
+  })
+
   scope.post(
     '/password',
-    { schema: { body: ChangePasswordBodySchema, response: { 204: Type.Null(), ...errors } } },
+    { schema: { body: ChangePasswordBodySchema, response: noContent } },
     async (request, reply) => {
-      const user = await authenticate(request)
+      const user = await authenticate(request, reply)
       const { currentPassword, newPassword } = request.body
       await timeAuth(request, () => scope.users.changePassword(request, user, currentPassword, newPassword))
       // A new password ends every login of the user, under every strategy, as far as each can.

@@ -1,21 +1,26 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { StrategyName, User } from '@lab/contracts'
+import type { LoginInfo, StrategyName, User } from '@lab/contracts'
 
 /** What login or refresh hands back beyond the user: only the token strategies have one. */
 export interface AccessGrant {
-  accessToken: string
+  /** absent for `jwt-cookie`, whose token travels in an HttpOnly cookie */
+  accessToken?: string
   accessTokenExpiresAt: string
 }
 
-/** One way of authenticating; the routes in routes/strategies.ts are the same for all four. */
+/** One way of authenticating; the routes in routes/strategies.ts are the same for all. */
 export interface Strategy {
   login(request: FastifyRequest, reply: FastifyReply, user: User): Promise<AccessGrant | undefined>
-  /** The request's user, or an AppError 401 saying why not. */
-  authenticate(request: FastifyRequest): Promise<User>
+  /** The request's user, or an AppError 401 saying why not. The reply is there to renew what the strategy keeps in cookies. */
+  authenticate(request: FastifyRequest, reply: FastifyReply): Promise<User>
   /** Revokes what this strategy can revoke; harmless when there is nothing to revoke. */
   logout(request: FastifyRequest, reply: FastifyReply): Promise<void>
   refresh?(request: FastifyRequest, reply: FastifyReply): Promise<AccessGrant & { user: User }>
-  /** Ends what this strategy can end of every login of a user (after a password change). */
+  /** The user's live logins under this strategy, the request's own marked `current`. */
+  listLogins(request: FastifyRequest, user: User): Promise<LoginInfo[]>
+  /** Ends one of the user's logins by its listed id; false when the user has no such login. */
+  endLogin(user: User, id: string): Promise<boolean>
+  /** Ends what this strategy can end of every login of a user (a password change, "log out everywhere", an admin). */
   revokeUser(userId: string): Promise<void>
 }
 

@@ -35,6 +35,7 @@ export interface UserService {
    */
   logIn(request: FastifyRequest, username: string, password: string): Promise<User>
   create(username: string, password: string, role: Role): Promise<User>
+  findByUsername(username: string): Promise<User | null>
   /**
    * A password change as the routes make it: rate-limited like a login (the current password is a
    * guess too), refused when wrong (401) or when the new one is easy to guess (400 WEAK_PASSWORD).
@@ -84,6 +85,14 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
         [username, await hasher.hash(password, ARGON2), role],
       )
       return rows[0] as User
+    },
+    async findByUsername(username) {
+      const { rows } = await pg.query<User>({
+        name: 'SELECT users by username',
+        text: 'SELECT id, username, role FROM users WHERE username = $1',
+        values: [username],
+      })
+      return rows[0] ?? null
     },
     async changePassword(request, user, currentPassword, newPassword) {
       const event = { userId: user.id, username: user.username, strategy: request.routeOptions.config.strategy ?? null, ip: request.ip }

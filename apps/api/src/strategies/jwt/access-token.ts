@@ -38,14 +38,29 @@ function isCompactJws(token: string): boolean {
   )
 }
 
+/** A token canonical in shape and not too long, else 401 AUTH_INVALID: nothing else reaches the verifier. */
+function checkShape(token: string): string {
+  if (token.length > MAX_TOKEN_LENGTH || !isCompactJws(token)) throw authInvalid('Invalid access token')
+  return token
+}
+
+/** Where a strategy's access token travels: the `Authorization: Bearer` header (`jwt`) or an HttpOnly cookie (`jwt-cookie`). */
+export type TokenCarrier = (request: FastifyRequest) => string
+
 /** The bearer token of the request, canonical in shape and not yet verified, or 401 AUTH_MISSING / AUTH_INVALID. */
-export function readBearer(request: FastifyRequest): string {
+export const readBearer: TokenCarrier = (request) => {
   const authorization = request.headers.authorization
   if (authorization === undefined || authorization === '') throw authMissing()
   const token = /^Bearer +(\S+)$/i.exec(authorization)?.[1]
   if (token === undefined) throw authInvalid('Authorization must be "Bearer <token>"')
-  if (token.length > MAX_TOKEN_LENGTH || !isCompactJws(token)) throw authInvalid('Invalid access token')
-  return token
+  return checkShape(token)
+}
+
+/** The access token the request's cookie carries (the cookie's name on this request), or 401 AUTH_MISSING / AUTH_INVALID. */
+export const cookieCarrier = (cookieName: (request: FastifyRequest) => string): TokenCarrier => (request) => {
+  const token = request.cookies[cookieName(request)]
+  if (token === undefined || token === '') throw authMissing()
+  return checkShape(token)
 }
 
 /** The header's `kid`, which names the key of an EdDSA ring; fast-jwt parses the rest of the header itself. */
@@ -74,7 +89,7 @@ export class AccessTokens {
     this.#ttlSeconds = ttlSeconds
   }
 
-  issue(user: User, familyId: string): AccessGrant {
+  issue(user: User, familyId: string): Required<AccessGrant> {
     const payload = { sub: user.id, jti: randomUUID(), sid: familyId, username: user.username, role: user.role }
     const accessToken = this.#keys.sign(payload, { issuer: ISSUER, audience: this.#audience, ttlSeconds: this.#ttlSeconds })
     const { exp } = JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString()) as { exp: number }

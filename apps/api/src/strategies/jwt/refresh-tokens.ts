@@ -1,6 +1,6 @@
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto'
 import type pg from 'pg'
-import type { StrategyName, User } from '@lab/contracts'
+import type { LoginInfo, StrategyName, User } from '@lab/contracts'
 
 export type Rotation =
   /** `graced`: the presented token had just been rotated; this is the same successor again */
@@ -21,6 +21,7 @@ export interface RefreshTokenOptions {
 }
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest()
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /**
  * Opaque refresh tokens (256 bits), stored only as SHA-256 hashes. A family is one login; each use
@@ -46,13 +47,13 @@ export class RefreshTokens {
     return createHmac('sha256', this.#successorKey).update(token).digest('base64url')
   }
 
-  async issue(userId: string, strategy: StrategyName): Promise<{ token: string; familyId: string }> {
+  async issue(userId: string, strategy: StrategyName, userAgent: string | null): Promise<{ token: string; familyId: string }> {
     const token = randomBytes(32).toString('base64url')
     const { rows } = await this.#pg.query<{ family_id: string }>({
       name: 'INSERT refresh_tokens',
-      text: `INSERT INTO refresh_tokens (token_hash, family_id, user_id, strategy, expires_at)
-             VALUES ($1, gen_random_uuid(), $2, $3, now() + make_interval(secs => $4)) RETURNING family_id`,
-      values: [sha256(token), userId, strategy, this.#options.ttlSeconds],
+      text: `INSERT INTO refresh_tokens (token_hash, family_id, user_id, strategy, expires_at, user_agent)
+             VALUES ($1, gen_random_uuid(), $2, $3, now() + make_interval(secs => $4), $5) RETURNING family_id`,
+      values: [sha256(token), userId, strategy, this.#options.ttlSeconds, userAgent],
     })
     return { token, familyId: (rows[0] as { family_id: string }).family_id }
   }
@@ -123,6 +124,38 @@ export class RefreshTokens {
       values: [strategy, familyId, presented === null ? null : sha256(presented)],
     })
     return [...new Set(rows.map((row) => row.family_id))]
+  }
+
+  /** The user's live logins (families): begun at their first token, last seen at their latest rotation. */
+  async listOf(userId: string, strategy: StrategyName): Promise<Array<Omit<LoginInfo, 'current'>>> {
+    const { rows } = await this.#pg.query<{ family_id: string; created_at: Date; last_seen_at: Date; user_agent: string | null }>({
+      name: 'SELECT refresh_tokens of user',
+      text: `SELECT family_id, min(created_at) AS created_at, max(created_at) AS last_seen_at,
+                    (array_agg(user_agent ORDER BY created_at))[1] AS user_agent
+             FROM refresh_tokens WHERE user_id = $1 AND strategy = $2
+             GROUP BY family_id
+             HAVING bool_and(revoked_at IS NULL) AND bool_or(rotated_at IS NULL) AND max(expires_at) > now()
+               AND max(created_at) > now() - make_interval(secs => $3)
+             ORDER BY 2`,
+      values: [userId, strategy, this.#options.idleSeconds],
+    })
+    return rows.map((row) => ({
+      id: row.family_id,
+      createdAt: row.created_at.toISOString(),
+      lastSeenAt: row.last_seen_at.toISOString(),
+      userAgent: row.user_agent,
+    }))
+  }
+
+  /** Ends one of the user's families; false when the user has no such live family. */
+  async revokeFamilyOf(userId: string, strategy: StrategyName, familyId: string): Promise<boolean> {
+    if (!UUID.test(familyId)) return false
+    const { rowCount } = await this.#pg.query({
+      name: 'REVOKE refresh_tokens of family',
+      text: 'UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND strategy = $2 AND family_id = $3 AND revoked_at IS NULL',
+      values: [userId, strategy, familyId],
+    })
+    return (rowCount ?? 0) > 0
   }
 
   /** Revokes every live family of a user, and says which they were. */

@@ -34,6 +34,13 @@ export class MemorySessionStore implements SessionStore {
     this.#sessions.delete(sessionId)
   }
 
+  async listOf(userId: string): Promise<Array<{ sessionId: string; record: SessionRecord }>> {
+    const now = Date.now()
+    return [...this.#sessions]
+      .filter(([, entry]) => entry.record.user.id === userId && entry.expiresAt > now)
+      .map(([sessionId, entry]) => ({ sessionId, record: entry.record }))
+  }
+
   async destroyAllOf(userId: string): Promise<void> {
     for (const [sessionId, entry] of this.#sessions) if (entry.record.user.id === userId) this.#sessions.delete(sessionId)
   }

@@ -43,6 +43,15 @@ export class PgSessionStore implements SessionStore {
     await this.#pg.query({ name: 'DELETE sessions', text: 'DELETE FROM sessions WHERE sid = $1', values: [sessionId] })
   }
 
+  async listOf(userId: string): Promise<Array<{ sessionId: string; record: SessionRecord }>> {
+    const { rows } = await this.#pg.query<{ sid: string; data: SessionRecord }>({
+      name: 'SELECT sessions of user',
+      text: 'SELECT sid, data FROM sessions WHERE user_id = $1 AND expires_at > now()',
+      values: [userId],
+    })
+    return rows.map((row) => ({ sessionId: row.sid, record: row.data }))
+  }
+
   async destroyAllOf(userId: string): Promise<void> {
     await this.#pg.query({ name: 'DELETE sessions of user', text: 'DELETE FROM sessions WHERE user_id = $1', values: [userId] })
   }

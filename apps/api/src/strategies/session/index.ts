@@ -1,12 +1,13 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Signer } from '@fastify/cookie'
-import { SESSION_COOKIE } from '@lab/contracts'
+import { SESSION_COOKIE, type LoginInfo, type User } from '@lab/contracts'
 import { cookieNameFor } from '../../cookies.ts'
 import { authExpired, authInvalid, authMissing } from '../../errors.ts'
 import type { Strategy, StrategyModule } from '../types.ts'
 import { RedisSessionStore } from './redis-store.ts'
-import type { SessionStore } from './session-record.ts'
+import type { SessionCache } from '../session-cached/session-cache.ts'
+import type { SessionRecord, SessionStore } from './session-record.ts'
 
 /** What login issues: 32 random bytes, base64url. */
 const SESSION_ID = /^[\w-]{43}$/
@@ -14,12 +15,19 @@ const SESSION_ID = /^[\w-]{43}$/
 interface SessionStrategyOptions<Name extends keyof typeof SESSION_COOKIE> {
   name: Name
   store: (scope: FastifyInstance) => SessionStore
+  /** `session-cached`: a signed short-lived copy of the session in a cookie, trusted without the store while fresh */
+  cache?: (scope: FastifyInstance) => SessionCache
 }
+
+/** A session's name in the list of logins: it identifies the session without being its credential. */
+const publicId = (sessionId: string) => createHash('sha256').update(sessionId).digest('base64url').slice(0, 22)
+
+const userAgentOf = (request: FastifyRequest) => request.headers['user-agent']?.slice(0, 256) ?? null
 
 /**
  * Server sessions: the cookie carries only a random 256-bit id signed with SESSION_SECRET, the user
- * lives in the store, and logout deletes it. Shared by `session` (Redis) and `session-pg` (Postgres),
- * and by the replicas view's `session-memory` (one process's memory).
+ * lives in the store, and logout deletes it. Shared by `session` (Redis), `session-pg` (Postgres) and
+ * `session-cached` (Redis, plus a cached copy), and by the replicas view's `session-memory`.
  *
  * Written out rather than with @fastify/session, whose per-request path (a second HMAC to re-sign the
  * id, two stable-stringify + SHA-256 passes to detect changes, a Session and a Cookie object) halved
@@ -29,6 +37,7 @@ interface SessionStrategyOptions<Name extends keyof typeof SESSION_COOKIE> {
 export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
   name,
   store,
+  cache: makeCache,
 }: SessionStrategyOptions<Name>): StrategyModule<Name> {
   const cookieName = SESSION_COOKIE[name]
   return {
@@ -36,6 +45,7 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
     async setup(scope): Promise<Strategy> {
       const { config } = scope
       const sessions = store(scope)
+      const cache = makeCache?.(scope)
       const idleTimeoutMs = config.sessionIdleTimeout * 1000
       const touchIntervalMs = Math.min(60_000, idleTimeoutMs / 4)
       const signer = new Signer(config.sessionSecret, 'sha256')
@@ -50,6 +60,29 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
         // Only ids this code could have issued reach the store, even when signed with the secret.
         return valid && value !== null && SESSION_ID.test(value) ? value : null
       }
+      const isLive = (record: SessionRecord) => Date.now() - record.lastSeenAt <= idleTimeoutMs
+      const describe = (sessionId: string, record: SessionRecord, current: string | null): LoginInfo => ({
+        id: publicId(sessionId),
+        createdAt: new Date(record.createdAt ?? record.lastSeenAt).toISOString(),
+        lastSeenAt: new Date(record.lastSeenAt).toISOString(),
+        userAgent: record.userAgent ?? null,
+        current: sessionId === current,
+      })
+
+      /** The store's answer for the request's session, or a 401 saying why not. */
+      async function lookUp(request: FastifyRequest): Promise<User> {
+        const sessionId = sessionIdOf(request)
+        const record = sessionId === null ? null : await sessions.get(sessionId)
+        if (sessionId === null || !record) throw authInvalid('Session not found or expired')
+        const idle = Date.now() - record.lastSeenAt
+        if (idle > idleTimeoutMs) {
+          await sessions.destroy(sessionId)
+          throw authExpired()
+        }
+        // A write only when the last one is older than the touch interval: most requests stay one lookup.
+        if (idle > touchIntervalMs) await sessions.touch(sessionId, { ...record, lastSeenAt: Date.now() })
+        return record.user
+      }
 
       return {
         async login(request, reply, user) {
@@ -58,28 +91,39 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
           const previous = sessionIdOf(request)
           if (previous) await sessions.destroy(previous)
           const sessionId = randomBytes(32).toString('base64url')
-          await sessions.set(sessionId, { user, lastSeenAt: Date.now() }, config.sessionTtl)
-          reply.setCookie(nameOn(request), signer.sign(sessionId), cookie)
+          const now = Date.now()
+          await sessions.set(sessionId, { user, createdAt: now, lastSeenAt: now, userAgent: userAgentOf(request) }, config.sessionTtl)
+          const signed = signer.sign(sessionId)
+          reply.setCookie(nameOn(request), signed, cookie)
+          cache?.issue(request, reply, user, signed)
           return undefined
         },
-        async authenticate(request) {
-          if (!request.cookies[nameOn(request)]) throw authMissing()
-          const sessionId = sessionIdOf(request)
-          const record = sessionId === null ? null : await sessions.get(sessionId)
-          if (!record) throw authInvalid('Session not found or expired')
-          const idle = Date.now() - record.lastSeenAt
-          if (idle > idleTimeoutMs) {
-            await sessions.destroy(sessionId as string)
-            throw authExpired()
-          }
-          // A write only when the last one is older than the touch interval: most requests stay one lookup.
-          if (idle > touchIntervalMs) await sessions.touch(sessionId as string, { ...record, lastSeenAt: Date.now() })
-          return record.user
+        async authenticate(request, reply) {
+          const signed = request.cookies[nameOn(request)]
+          if (!signed) throw authMissing()
+          // A fresh copy bound to this very session cookie answers without the store.
+          const cached = cache?.read(request, signed)
+          if (cached) return cached
+          const user = await lookUp(request)
+          cache?.issue(request, reply, user, signed)
+          return user
         },
         async logout(request, reply) {
           const sessionId = sessionIdOf(request)
           if (sessionId !== null) await sessions.destroy(sessionId)
           reply.clearCookie(nameOn(request), { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto' })
+          cache?.clear(request, reply)
+        },
+        async listLogins(request, user) {
+          const current = sessionIdOf(request)
+          const live = (await sessions.listOf(user.id)).filter(({ record }) => isLive(record))
+          return live.map(({ sessionId, record }) => describe(sessionId, record, current)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+        },
+        async endLogin(user, id) {
+          const match = (await sessions.listOf(user.id)).find(({ sessionId }) => publicId(sessionId) === id)
+          if (!match) return false
+          await sessions.destroy(match.sessionId)
+          return true
         },
         async revokeUser(userId) {
           await sessions.destroyAllOf(userId)
@@ -89,4 +133,4 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
   }
 }
 
-export default sessionStrategy({ name: 'session', store: (scope) => new RedisSessionStore(scope.redis) })
+export default sessionStrategy({ name: 'session', store: (scope) => new RedisSessionStore(scope.redis, 'session') })

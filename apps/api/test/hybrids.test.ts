@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { SESSION_CACHE_COOKIE } from '@lab/contracts'
+import { ADMIN, buildApp, call, keepCookies, login, roundTrips } from './helpers.ts'
+
+test('session-cached: no round trip while the copy is fresh, one Redis GET when it is stale, which renews it', async (t) => {
+  const fastify = await buildApp(t, { sessionCacheTtl: 1 })
+  const { credential } = await login(fastify, 'session-cached')
+  const fresh = await call(fastify, 'GET', '/api/session-cached/me', credential)
+  assert.equal(fresh.statusCode, 200)
+  assert.deepEqual(roundTrips(fresh), { redis: 0, pg: 0 })
+  await sleep(1100)
+  const stale = await call(fastify, 'GET', '/api/session-cached/me', credential)
+  assert.equal(stale.statusCode, 200)
+  assert.deepEqual(roundTrips(stale), { redis: 1, pg: 0 })
+  assert.match(stale.headers['server-timing'] as string, /redis;dur=[\d.]+;desc="GET"/)
+  keepCookies(credential, stale)
+  const renewed = await call(fastify, 'GET', '/api/session-cached/me', credential)
+  assert.deepEqual(roundTrips(renewed), { redis: 0, pg: 0 }, 'the lookup re-issued a fresh copy')
+})
+
+test('session-cached: after logout the owner is out at once, a stolen copy works until it goes stale, then the store refuses it', async (t) => {
+  const fastify = await buildApp(t, { sessionCacheTtl: 2 })
+  const { credential } = await login(fastify, 'session-cached')
+  const stolen = structuredClone(credential)
+  const logout = await call(fastify, 'POST', '/api/session-cached/logout', credential)
+  keepCookies(credential, logout)
+  assert.deepEqual(Object.keys(credential.cookies), [], 'both cookies cleared in the owner’s browser')
+  assert.equal((await call(fastify, 'GET', '/api/session-cached/me', credential)).statusCode, 401)
+
+  const started = Date.now()
+  const replay = await call(fastify, 'GET', '/api/session-cached/me', stolen)
+  assert.equal(replay.statusCode, 200, 'the copy cannot be revoked: it is trusted without asking the store')
+  assert.deepEqual(roundTrips(replay), { redis: 0, pg: 0 })
+  let lastOk = started
+  for (;;) {
+    const response = await call(fastify, 'GET', '/api/session-cached/me', stolen)
+    if (response.statusCode !== 200) {
+      assert.equal(response.statusCode, 401)
+      assert.deepEqual(roundTrips(response), { redis: 1, pg: 0 }, 'stale: the store is asked, and the session is gone')
+      break
+    }
+    lastOk = Date.now()
+    assert.ok(lastOk - started < 3000, 'the window closes within SESSION_CACHE_TTL')
+    await sleep(100)
+  }
+  t.diagnostic(`a stolen session-cached copy kept working ${((lastOk - started) / 1000).toFixed(1)} s after logout (SESSION_CACHE_TTL 2 s)`)
+})
+
+test('session-cached: a copy is trusted only beside the session cookie it was issued with, and only if signed by the server', async (t) => {
+  const fastify = await buildApp(t)
+  const alice = (await login(fastify, 'session-cached')).credential
+  const admin = (await login(fastify, 'session-cached', ADMIN)).credential
+  // Admin's copy beside alice's session cookie: ignored, so the store answers with alice.
+  const mixed = { cookies: { ...alice.cookies, [SESSION_CACHE_COOKIE]: admin.cookies[SESSION_CACHE_COOKIE] as string } }
+  const me = await call(fastify, 'GET', '/api/session-cached/me', mixed)
+  assert.equal(me.json().user.username, 'alice')
+  assert.deepEqual(roundTrips(me), { redis: 1, pg: 0 })
+  // A copy edited to say admin: its signature fails, the store is asked.
+  const [header, payload, signature] = (alice.cookies[SESSION_CACHE_COOKIE] as string).split('.')
+  const claims = JSON.parse(Buffer.from(payload as string, 'base64url').toString())
+  const forged = [header, Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url'), signature].join('.')
+  const admin403 = await call(fastify, 'GET', '/api/session-cached/admin', { cookies: { ...alice.cookies, [SESSION_CACHE_COOKIE]: forged } })
+  assert.equal(admin403.statusCode, 403)
+  // Without its session cookie a copy opens nothing.
+  const copyAlone = await call(fastify, 'GET', '/api/session-cached/me', { cookies: { [SESSION_CACHE_COOKIE]: alice.cookies[SESSION_CACHE_COOKIE] as string } })
+  assert.equal(copyAlone.statusCode, 401)
+})
+
+test('jwt-cookie: the access token rides in its cookie only; a Bearer header is not its credential', async (t) => {
+  const fastify = await buildApp(t)
+  const { credential, response } = await login(fastify, 'jwt-cookie')
+  const at = credential.cookies.at as string
+  assert.ok(at)
+  assert.equal(response.json().accessToken, undefined)
+  assert.equal((await call(fastify, 'GET', '/api/jwt-cookie/me', credential)).statusCode, 200)
+  const bearer = await fastify.inject({ method: 'GET', url: '/api/jwt-cookie/me', headers: { authorization: `Bearer ${at}` } })
+  assert.equal(bearer.statusCode, 401)
+  assert.equal(bearer.json().code, 'AUTH_MISSING')
+  // Its tokens are its own audience: refused by jwt, and jwt's by it.
+  assert.equal((await fastify.inject({ method: 'GET', url: '/api/jwt/me', headers: { authorization: `Bearer ${at}` } })).statusCode, 401)
+  const jwt = (await login(fastify, 'jwt')).credential
+  assert.equal((await call(fastify, 'GET', '/api/jwt-cookie/me', { cookies: { at: jwt.accessToken as string } })).statusCode, 401)
+})
+
+test('jwt-cookie: a refresh renews the cookie and the body carries no token', async (t) => {
+  const fastify = await buildApp(t)
+  const { credential } = await login(fastify, 'jwt-cookie')
+  const refreshed = await fastify.inject({ method: 'POST', url: '/api/jwt-cookie/refresh', cookies: { rt: credential.cookies.rt as string } })
+  assert.equal(refreshed.statusCode, 200, refreshed.body)
+  assert.equal(refreshed.json().accessToken, undefined)
+  const at = refreshed.cookies.find((c) => c.name === 'at')
+  assert.ok(at?.value && at.value !== credential.cookies.at)
+  assert.equal((await call(fastify, 'GET', '/api/jwt-cookie/me', { cookies: { at: at.value } })).statusCode, 200)
+})
+
+test('jwt-cookie: the browser sends its cookie by itself, so every state-changing call from another site is refused', async (t) => {
+  const fastify = await buildApp(t)
+  const { credential } = await login(fastify, 'jwt-cookie')
+  const cookie = Object.entries(credential.cookies).map(([name, value]) => `${name}=${value}`).join('; ')
+  for (const url of ['/api/jwt-cookie/logout', '/api/jwt-cookie/refresh', '/api/jwt-cookie/logout-all', '/api/jwt-cookie/password']) {
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }]) {
+      const response = await fastify.inject({ method: 'POST', url, headers: { ...headers, cookie }, payload: {} })
+      assert.equal(response.statusCode, 403, `${url} ${JSON.stringify(headers)}`)
+      assert.equal(response.json().code, 'CROSS_SITE_REQUEST')
+    }
+  }
+  assert.equal((await call(fastify, 'GET', '/api/jwt-cookie/me', credential)).statusCode, 200, 'none of them ended the login')
+})
