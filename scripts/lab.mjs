@@ -198,25 +198,26 @@ function prepare(root, script, args) {
 let interrupted = false
 
 /**
- * Runs one command to its end. Signals sent to this process go on to it (a terminal's Ctrl-C reaches it
- * directly too, and a second SIGINT is harmless to the lab's commands); its end is reported as is.
+ * Runs one command to its end, as a shell does: Ctrl-C reaches it from the terminal (npm's and pnpm's
+ * process group), so SIGINT is not sent again, only remembered; SIGTERM and SIGHUP, sent to this
+ * process alone, go on to it. Its end is reported as is.
  */
 function runCommand(argv, { cwd, env, node }) {
   const [command, ...args] = argv
   const child = spawn(command === 'node' ? node : command, args, { cwd, env, stdio: 'inherit' })
-  const forward = (signal) => {
+  const onSignal = (signal) => {
     interrupted = true
-    child.kill(signal)
+    if (signal !== 'SIGINT') child.kill(signal)
   }
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP']
-  for (const signal of signals) process.on(signal, forward)
+  for (const signal of signals) process.on(signal, onSignal)
   return new Promise((resolve) => {
     child.on('error', (error) => {
       say(`${command} could not start (${error.message})`)
       resolve({ code: 1, signal: null })
     })
     child.on('exit', (code, signal) => {
-      for (const s of signals) process.off(s, forward)
+      for (const signal of signals) process.off(signal, onSignal)
       resolve({ code, signal })
     })
   })
