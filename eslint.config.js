@@ -15,7 +15,7 @@ export default tseslint.config(
     // The bootstrap is plain JavaScript (it starts on the machine's Node): Node's globals, which
     // TypeScript files get from @types/node instead.
     files: ['scripts/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
     // Workshop starters: the parameters and imports are there for the participant to use.

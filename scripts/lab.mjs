@@ -68,9 +68,9 @@ export function hasPackage(name, { env = process.env, exists = existsSync } = {}
  * What to do about the missing packages: nothing, one apt-get install (as root where apt-get exists),
  * or a hint for the person at the keyboard (the script still runs: e.g. a Redis may answer on 6379).
  */
-export function debianStep(missing, { root, apt }) {
+export function debianStep(missing, { asRoot, apt }) {
   if (missing.length === 0) return { kind: 'none' }
-  if (root && apt) return { kind: 'apt-get', packages: missing }
+  if (asRoot && apt) return { kind: 'apt-get', packages: missing }
   return { kind: 'hint', message: `lab: please install ${missing.join(', ')} (Debian/Ubuntu: sudo apt-get install ${missing.join(' ')})` }
 }
 
@@ -91,7 +91,8 @@ export function installIsCurrent(root) {
     }
   }
   const installed = read('node_modules/.pnpm/lock.yaml')
-  return installed !== undefined && installed.equals(read('pnpm-lock.yaml') ?? Buffer.alloc(0))
+  const lockfile = read('pnpm-lock.yaml')
+  return installed !== undefined && lockfile !== undefined && installed.equals(lockfile)
 }
 
 function versionOf(packageDir) {
@@ -177,7 +178,7 @@ function prepare(root, script, args) {
   link(bin, 'pnpm', linuxX64 ? join(pnpmPackage, 'pnpm') : join(tools, 'pnpm', 'bin', 'pnpm'))
 
   const missing = debianPackages(script, args).filter((name) => !hasPackage(name, { env }))
-  const step = debianStep(missing, { root: process.getuid?.() === 0, apt: isOnPath('apt-get', { env }) })
+  const step = debianStep(missing, { asRoot: process.getuid?.() === 0, apt: isOnPath('apt-get', { env }) })
   if (step.kind === 'apt-get') {
     say(`installing Debian packages: ${step.packages.join(' ')}`)
     const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' }

@@ -29,12 +29,12 @@ test('Node: the machine’s when ≥ 22, else the pinned one installed into .too
 test('Debian packages: the test suite’s four in one apt-get on a bare machine as root', () => {
   const bare = { env: { PATH: '/usr/local/bin:/usr/bin:/bin' }, exists: () => false }
   const missing = debianPackages('test', []).filter((name) => !hasPackage(name, bare))
-  assert.deepEqual(debianStep(missing, { root: true, apt: true }), {
+  assert.deepEqual(debianStep(missing, { asRoot: true, apt: true }), {
     kind: 'apt-get',
     packages: ['redis-server', 'chromium', 'nginx', 'docker-compose'],
   })
-  assert.equal(debianStep(missing, { root: false, apt: true }).kind, 'hint')
-  assert.match(debianStep(missing, { root: true, apt: false }).message, /apt-get install redis-server chromium nginx docker-compose/)
+  assert.equal(debianStep(missing, { asRoot: false, apt: true }).kind, 'hint')
+  assert.match(debianStep(missing, { asRoot: true, apt: false }).message, /apt-get install redis-server chromium nginx docker-compose/)
 })
 
 test('Debian packages: the demo needs redis-server, and nginx with --replicas; build needs none', () => {
@@ -49,7 +49,7 @@ test('Debian packages are found where the lab looks for them, and nothing is ins
   const machine = { env: { PATH: '/usr/bin:/bin' }, exists: (path) => files.has(path) }
   // nginx in /usr/sbin, off PATH, as Debian installs it for a non-root user
   const missing = debianPackages('test', []).filter((name) => !hasPackage(name, machine))
-  assert.deepEqual(debianStep(missing, { root: true, apt: true }), { kind: 'none' })
+  assert.deepEqual(debianStep(missing, { asRoot: true, apt: true }), { kind: 'none' })
   assert.equal(hasPackage('chromium', { env: { CHROMIUM_PATH: '/opt/chrome' }, exists: (path) => files.has(path) }), false)
 })
 
