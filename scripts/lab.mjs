@@ -6,12 +6,13 @@
 //     package, in .tools/node; once there it is used for good, so node_modules always meets one Node;
 //   - pnpm, the version package.json's `packageManager` pins, in .tools/pnpm;
 //   - the Debian packages the script needs (as root, with apt-get; otherwise it says what to install);
-//   - node_modules, by `pnpm install --frozen-lockfile` unless it holds exactly pnpm-lock.yaml.
+//   - node_modules, by `pnpm install --frozen-lockfile` unless it was installed from this pnpm-lock.yaml.
 // Then it runs the script's commands in order, without a shell, under that Node, with .tools/bin
 // (node and pnpm) and node_modules/.bin first on PATH; they never run a root script, so nothing
 // comes back here. Plain JavaScript: it starts on the machine's Node, which may be too old for TypeScript.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -81,18 +82,28 @@ export function nodeChoice(machineVersion, toolsVersion) {
   return 'install'
 }
 
-/** node_modules is current when pnpm's record of its last install is this very lockfile. */
-export function installIsCurrent(root) {
-  const read = (file) => {
-    try {
-      return readFileSync(join(root, file))
-    } catch {
-      return undefined
-    }
+/** Where the bootstrap notes which lockfile node_modules was installed from (a digest of pnpm-lock.yaml). */
+const INSTALLED_FROM = join('node_modules', '.lab-installed-from')
+
+function lockfileDigest(root) {
+  try {
+    return createHash('sha256').update(readFileSync(join(root, 'pnpm-lock.yaml'))).digest('hex')
+  } catch {
+    return 'no lockfile'
   }
-  const installed = read('node_modules/.pnpm/lock.yaml')
-  const lockfile = read('pnpm-lock.yaml')
-  return installed !== undefined && lockfile !== undefined && installed.equals(lockfile)
+}
+
+/** node_modules is current when its last install by the bootstrap was from this very lockfile. */
+export function installIsCurrent(root) {
+  try {
+    return readFileSync(join(root, INSTALLED_FROM), 'utf8') === lockfileDigest(root)
+  } catch {
+    return false
+  }
+}
+
+export function noteInstall(root) {
+  writeFileSync(join(root, INSTALLED_FROM), lockfileDigest(root))
 }
 
 function versionOf(packageDir) {
@@ -191,6 +202,7 @@ function prepare(root, script, args) {
   if (!installIsCurrent(root)) {
     say('pnpm install --frozen-lockfile')
     mustRun(join(bin, 'pnpm'), ['install', '--frozen-lockfile'], { cwd: root, env })
+    noteInstall(root)
   }
   return { env, node }
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { debianPackages, debianStep, hasPackage, installIsCurrent, nodeChoice, NODE_VERSION, SCRIPTS } from './lab.mjs'
+import { debianPackages, debianStep, hasPackage, installIsCurrent, nodeChoice, noteInstall, NODE_VERSION, SCRIPTS } from './lab.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const lab = join(root, 'scripts', 'lab.mjs')
@@ -53,13 +53,14 @@ test('Debian packages are found where the lab looks for them, and nothing is ins
   assert.equal(hasPackage('chromium', { env: { CHROMIUM_PATH: '/opt/chrome' }, exists: (path) => files.has(path) }), false)
 })
 
-test('node_modules is reinstalled when missing or when it holds another lockfile', (t) => {
+test('node_modules is reinstalled when missing or installed from another lockfile', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-install-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   writeFileSync(join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n")
   assert.equal(installIsCurrent(dir), false)
-  mkdirSync(join(dir, 'node_modules', '.pnpm'), { recursive: true })
-  writeFileSync(join(dir, 'node_modules', '.pnpm', 'lock.yaml'), "lockfileVersion: '9.0'\n")
+  mkdirSync(join(dir, 'node_modules'))
+  assert.equal(installIsCurrent(dir), false)
+  noteInstall(dir)
   assert.equal(installIsCurrent(dir), true)
   writeFileSync(join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\nimporters: {}\n")
   assert.equal(installIsCurrent(dir), false)
