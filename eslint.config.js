@@ -12,6 +12,12 @@ export default tseslint.config(
     },
   },
   {
+    // The bootstrap is plain JavaScript (it starts on the machine's Node): Node's globals, which
+    // TypeScript files get from @types/node instead.
+    files: ['scripts/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
     // Workshop starters: the parameters and imports are there for the participant to use.
     files: ['workshop/exercises/*/*.ts'],
     ignores: ['workshop/exercises/*/check.ts'],

@@ -43,9 +43,9 @@ test('dclint finds docker-compose.yml valid against the compose-spec schema, wit
 })
 
 test('docker-compose (v1, Debian) parses the file and resolves every variable from .env.example', async (t) => {
-  // Not on PATH: scripts/setup.sh installs it on Debian (apt-get install docker-compose).
+  // Not on PATH: `npm test` (scripts/lab.mjs) installs it as root on Debian (apt-get install docker-compose).
   const binary = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((path) => existsSync(path))
-  assert.ok(binary, 'docker-compose v1 is not installed (source scripts/setup.sh installs it)')
+  assert.ok(binary, 'docker-compose v1 is not installed (`npm test` installs it as root on Debian: apt-get install docker-compose)')
   // Only the env file configures it here, not whatever this shell exports.
   const compose = (envFile: string, ...command: string[]) =>
     run(binary, ['--env-file', envFile, '-f', COMPOSE_FILE, ...command], { env: { PATH: process.env.PATH } })

@@ -25,7 +25,7 @@ export class RedisNotFoundError extends Error {
     super(
       'No Redis answers on 127.0.0.1:6379 and there is no redis-server on PATH. Either set REDIS_URL, ' +
         'or install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), ' +
-        'or run `source scripts/setup.sh`, which installs it on Debian.',
+        'which `npm run demo` does itself when run as root on Debian.',
     )
   }
 }
