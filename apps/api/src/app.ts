@@ -53,10 +53,14 @@ function clientError(error: NodeJS.ErrnoException, socket: Socket): void {
 /** Where credentials could appear in a log line; pino replaces them whatever a serializer adds. */
 const REDACTED = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.currentPassword', '*.newPassword', '*.accessToken']
 
+const LOGS_INFO = new Set(['trace', 'debug', 'info'])
+
 /** One log line per request, when it ends (what was asked, from where, how it went), instead of two. */
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    // Checked first: building the line costs more than the whole request's other logging when nothing is written.
+    if (!LOGS_INFO.has(request.log.level)) return
     const ms = reply.elapsedTime
     request.log.info(
       { method: request.method, url: request.url, statusCode: reply.statusCode, durationMs: Math.round(ms * 10) / 10, ip: request.ip },

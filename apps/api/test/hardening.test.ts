@@ -64,13 +64,21 @@ test('no CORS: a preflight from another origin is not granted, credentials are n
 
 test('security headers on every response, including errors', async (t) => {
   const fastify = await buildApp(t)
-  for (const url of ['/api/health', '/api/jwt/me', '/api/nowhere']) {
-    const response = await fastify.inject({ method: 'GET', url })
+  const requests = [
+    ...['/api/health', '/api/jwt/me', '/api/nowhere', '/.well-known/jwks.json'].map((url) => ({ method: 'GET' as const, url })),
+    { method: 'POST' as const, url: '/api/session/logout', headers: { 'sec-fetch-site': 'cross-site' } },
+  ]
+  for (const request of requests) {
+    const { url } = request
+    const response = await fastify.inject(request)
     assert.equal(response.headers['x-content-type-options'], 'nosniff', url)
     assert.match(String(response.headers['content-security-policy']), /default-src 'none'/, url)
     assert.equal(response.headers['x-frame-options'], 'SAMEORIGIN', url)
     assert.match(String(response.headers['strict-transport-security']), /max-age=/, url)
     assert.equal(response.headers['x-powered-by'], undefined, url)
+    assert.equal(response.headers['x-replica'], 'test', url)
+    assert.ok(response.headers['x-request-id'], url)
+    if (url !== '/.well-known/jwks.json') assert.equal(response.headers['cache-control'], 'no-store', url)
   }
 })
 

@@ -24,11 +24,6 @@ const errors = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema }
 function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Strategy, all: readonly Strategy[]) {
   const scope = app.withTypeProvider<TypeBoxTypeProvider>()
   scope.addHook('onSend', serverTimingHook)
-  // Nothing an auth route answers (a user, a token) may be kept by a browser or proxy cache.
-  scope.addHook('onRequest', (_request, reply, done) => {
-    reply.header('cache-control', 'no-store')
-    done()
-  })
   scope.addHook('onRoute', (route) => {
     route.config = { ...route.config, strategy: name }
   })

@@ -84,4 +84,4 @@ async function errorHandler(fastify: FastifyInstance) {
   )
 }
 
-export default fp(errorHandler, { name: 'error-handler' })
+export default fp(errorHandler, { name: 'error-handler', dependencies: ['round-trips'] })

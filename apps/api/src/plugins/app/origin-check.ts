@@ -24,13 +24,12 @@ function crossSiteReason(request: FastifyRequest): string | null {
  * (a form cannot send one); this check the third, and the only one that also covers same-site pages.
  */
 async function originCheck(fastify: FastifyInstance) {
-  fastify.addHook('onRequest', async (request) => {
-    if (SAFE_METHODS.has(request.method)) return
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (SAFE_METHODS.has(request.method)) return done()
     const reason = crossSiteReason(request)
-    if (reason) {
-      request.log.info({ reason }, 'cross-site request refused')
-      throw new AppError(403, 'CROSS_SITE_REQUEST', 'Cross-site requests are not accepted')
-    }
+    if (!reason) return done()
+    request.log.info({ reason }, 'cross-site request refused')
+    done(new AppError(403, 'CROSS_SITE_REQUEST', 'Cross-site requests are not accepted'))
   })
 }
 

@@ -25,8 +25,8 @@ async function requestRecords(fastify: FastifyInstance) {
     },
   } satisfies RecordFeed)
 
-  fastify.addHook('onResponse', async (request, reply) => {
-    if (listeners.size === 0 || !request.trace || request.routeOptions.config.untraced) return
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (listeners.size === 0 || !request.trace || request.routeOptions.config.untraced) return done()
     const record: RequestRecord = {
       requestId: request.id,
       at: new Date(Date.now() - reply.elapsedTime).toISOString(),
@@ -41,6 +41,7 @@ async function requestRecords(fastify: FastifyInstance) {
       replica: fastify.config.replicaName,
     }
     for (const listener of listeners) listener(record)
+    done()
   })
 }
 

@@ -112,18 +112,18 @@ async function roundTrips(fastify: FastifyInstance) {
 
   fastify.addHook('onRequest', (request, _reply, done) => {
     request.trace = { start: performance.now(), roundTrips: [], authMs: null, errorCode: null }
-    traces.run(request.trace, done)
+    done()
   })
-  // Body parsing runs in the socket's callbacks, outside the context entered above: enter it again.
+  // Entered once, after the body is parsed (its socket callbacks run outside any context), for the
+  // validation and the handler: no hook before them talks to a store.
   fastify.addHook('preValidation', (request, _reply, done) => {
     traces.run(request.trace, done)
   })
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('x-request-id', request.id)
     const { untraced, strategy } = request.routeOptions.config
     if (request.trace && !untraced && !strategy) setServerTiming(request.trace, reply)
     done(null, payload)
   })
 }
 
-export default fp(roundTrips, { name: 'round-trips' })
+export default fp(roundTrips, { name: 'round-trips', dependencies: ['response-headers'] })
