@@ -1,15 +1,18 @@
-import type { ErrorCode } from '@lab/contracts'
+import type { AuthRejectionReason, ErrorCode } from '@lab/contracts'
 
 /** An error whose status, code and message are safe to show to the client as they are. */
 export class AppError extends Error {
   readonly statusCode: number
   readonly code: ErrorCode
+  /** why a credential was refused, told to the client in the demo profile only */
+  readonly reason: AuthRejectionReason | undefined
 
-  constructor(statusCode: number, code: ErrorCode, message: string) {
+  constructor(statusCode: number, code: ErrorCode, message: string, reason?: AuthRejectionReason) {
     super(message)
     this.name = 'AppError'
     this.statusCode = statusCode
     this.code = code
+    this.reason = reason
   }
 }
 
@@ -36,6 +39,6 @@ export class StoreUnavailableError extends AppError {
 }
 
 export const authMissing = () => new AppError(401, 'AUTH_MISSING', 'Authentication required')
-export const authInvalid = (message = 'Invalid credential') => new AppError(401, 'AUTH_INVALID', message)
-export const authExpired = () => new AppError(401, 'AUTH_EXPIRED', 'Credential expired')
-export const authRevoked = (message = 'Credential revoked') => new AppError(401, 'AUTH_REVOKED', message)
+export const authInvalid = (message = 'Invalid credential', reason?: AuthRejectionReason) => new AppError(401, 'AUTH_INVALID', message, reason)
+export const authExpired = () => new AppError(401, 'AUTH_EXPIRED', 'Credential expired', 'EXPIRED')
+export const authRevoked = (message = 'Credential revoked') => new AppError(401, 'AUTH_REVOKED', message, 'REVOKED')

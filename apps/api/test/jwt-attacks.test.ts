@@ -168,3 +168,31 @@ for (const strategy of TOKEN_STRATEGIES) {
     await assertRefused(fastify, 'token of the other audience', `Bearer ${credential.accessToken}`, 'AUTH_INVALID', `/api/${other}/me`)
   })
 }
+
+test('in the demo profile a refusal says why in x-auth-reason, for the token inspector; in production it never does', async (t) => {
+  const demo = await buildApp(t, { jwtSecret: SECRET, profile: 'demo' })
+  const production = await buildApp(t, { jwtSecret: SECRET })
+  const now = Math.floor(Date.now() / 1000)
+  const signed = forge(HS256, claimsFor())
+  const [header, payload] = signed.split('.')
+  const cases: Array<[string, string, string]> = [
+    ['alg none', `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.AAAA`, 'ALG_NOT_ALLOWED'],
+    ['edited payload', `${header}.${b64({ ...claimsFor(), role: 'user' })}.${signed.split('.')[2]}`, 'BAD_SIGNATURE'],
+    ['wrong secret', forge(HS256, claimsFor(), 'another-secret-that-is-long-enough-012345'), 'BAD_SIGNATURE'],
+    ['expired', forge(HS256, { ...claimsFor(), iat: now - 120, exp: now - 60 }), 'EXPIRED'],
+    ['not yet valid', forge(HS256, { ...claimsFor(), nbf: now + 600 }), 'NOT_YET_VALID'],
+    ['another audience', forge(HS256, claimsFor('session-vs-jwt-lab:jwt-denylist')), 'WRONG_CLAIM'],
+    ['no jti', forge(HS256, { ...claimsFor(), jti: undefined }), 'MISSING_CLAIM'],
+    ['role of the wrong type', forge(HS256, { ...claimsFor(), role: ['admin'] }), 'BAD_CLAIM_TYPE'],
+    ['not a JWT', 'not.a.jwt!', 'MALFORMED'],
+  ]
+  for (const [label, token, reason] of cases) {
+    const told = await demo.inject({ method: 'GET', url: '/api/jwt/me', headers: { authorization: `Bearer ${token}` } })
+    assert.equal(told.statusCode, 401, label)
+    assert.equal(told.headers['x-auth-reason'], reason, label)
+    const silent = await production.inject({ method: 'GET', url: '/api/jwt/me', headers: { authorization: `Bearer ${token}` } })
+    assert.equal(silent.statusCode, 401, label)
+    assert.equal(silent.headers['x-auth-reason'], undefined, label)
+    assert.equal(silent.body, told.body, `${label}: the body is the same generic answer in both profiles`)
+  }
+})

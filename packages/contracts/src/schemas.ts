@@ -106,6 +106,27 @@ export const ERROR_CODES = [
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
+/**
+ * Why an access token was refused, in response header `x-auth-reason`, in the demo profile only (the
+ * token inspector shows it; production keeps one generic 401, which tells an attacker nothing).
+ */
+export const AUTH_REJECTION_REASONS = [
+  'MALFORMED',
+  'ALG_NOT_ALLOWED',
+  'MISSING_SIGNATURE',
+  'BAD_SIGNATURE',
+  'UNKNOWN_KEY',
+  'UNSUPPORTED_CRIT',
+  'EXPIRED',
+  'NOT_YET_VALID',
+  'MISSING_CLAIM',
+  'WRONG_CLAIM',
+  'BAD_CLAIM_TYPE',
+  'REVOKED',
+] as const
+export type AuthRejectionReason = (typeof AUTH_REJECTION_REASONS)[number]
+export const AUTH_REASON_HEADER = 'x-auth-reason'
+
 export const ErrorBodySchema = Type.Object({
   statusCode: Type.Integer(),
   code: Type.Enum(ERROR_CODES),

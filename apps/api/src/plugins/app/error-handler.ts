@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { ErrorBody, ErrorCode } from '@lab/contracts'
+import { AUTH_REASON_HEADER, type ErrorBody, type ErrorCode } from '@lab/contracts'
 import { AppError, RateLimitedError } from '../../errors.ts'
 
 const CODE_BY_STATUS: Record<number, [ErrorCode, string]> = {
@@ -57,6 +57,8 @@ export function toErrorBody(error: FastifyError | AppError): ErrorBody {
 function sendError(request: FastifyRequest, reply: FastifyReply, body: ErrorBody, error?: unknown) {
   if (request.trace) request.trace.errorCode = body.code
   if (error instanceof RateLimitedError) reply.header('retry-after', error.retryAfterSeconds)
+  // Why a token was refused helps the inspector teach; outside the demo it would help an attacker.
+  if (error instanceof AppError && error.reason && request.server.config.profile === 'demo') reply.header(AUTH_REASON_HEADER, error.reason)
   // Serialized as it is, not by the route's response schema: a route whose 503 is another shape (health) still answers in the error format.
   return reply.code(body.statusCode).type('application/json').serializer(JSON.stringify).send(body)
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
-import type { StrategyName, User } from '@lab/contracts'
+import type { AuthRejectionReason, StrategyName, User } from '@lab/contracts'
 import { authExpired, authInvalid, authMissing } from '../../errors.ts'
 import type { SigningKeys } from '../../plugins/app/signing-keys.ts'
 import type { AccessGrant } from '../types.ts'
@@ -40,7 +40,7 @@ function isCompactJws(token: string): boolean {
 
 /** A token canonical in shape and not too long, else 401 AUTH_INVALID: nothing else reaches the verifier. */
 function checkShape(token: string): string {
-  if (token.length > MAX_TOKEN_LENGTH || !isCompactJws(token)) throw authInvalid('Invalid access token')
+  if (token.length > MAX_TOKEN_LENGTH || !isCompactJws(token)) throw authInvalid('Invalid access token', 'MALFORMED')
   return token
 }
 
@@ -77,6 +77,20 @@ const isString = (value: unknown): value is string => typeof value === 'string' 
 
 const REQUIRED_CLAIMS = ['exp', 'iat', 'sub', 'jti', 'iss', 'aud']
 
+/** fast-jwt's error codes, as the reasons the demo profile tells the token inspector. */
+const REASONS: Record<string, AuthRejectionReason> = {
+  FAST_JWT_MALFORMED: 'MALFORMED',
+  FAST_JWT_INVALID_PAYLOAD: 'MALFORMED',
+  FAST_JWT_INVALID_ALGORITHM: 'ALG_NOT_ALLOWED',
+  FAST_JWT_MISSING_SIGNATURE: 'MISSING_SIGNATURE',
+  FAST_JWT_INVALID_SIGNATURE: 'BAD_SIGNATURE',
+  FAST_JWT_INVALID_CRIT_HEADER: 'UNSUPPORTED_CRIT',
+  FAST_JWT_INACTIVE: 'NOT_YET_VALID',
+  FAST_JWT_MISSING_REQUIRED_CLAIM: 'MISSING_CLAIM',
+  FAST_JWT_INVALID_CLAIM_VALUE: 'WRONG_CLAIM',
+  FAST_JWT_INVALID_CLAIM_TYPE: 'BAD_CLAIM_TYPE',
+}
+
 /** Issues and verifies the access tokens of one strategy (its own audience) with the app's signing keys. */
 export class AccessTokens {
   readonly #keys: SigningKeys
@@ -108,15 +122,17 @@ export class AccessTokens {
       const kid = this.#keys.algorithm === 'EdDSA' ? keyIdOf(token) : undefined
       claims = this.#keys.verify(token, kid, { issuer: ISSUER, audience: this.#audience, requiredClaims: REQUIRED_CLAIMS, allowExpired })
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'FAST_JWT_EXPIRED') throw authExpired()
-      throw authInvalid('Invalid access token')
+      const code = (error as { code?: unknown }).code
+      if (code === 'FAST_JWT_EXPIRED') throw authExpired()
+      // Anything that is not one of fast-jwt's refusals is SigningKeys refusing a key it never issued.
+      throw authInvalid('Invalid access token', (typeof code === 'string' ? REASONS[code] : undefined) ?? 'UNKNOWN_KEY')
     }
     const { sub, jti, sid, username, role, iat, exp } = claims
     if (
       !isString(sub) || !isString(jti) || !isString(sid) || !isString(username) ||
       (role !== 'user' && role !== 'admin') || typeof iat !== 'number' || typeof exp !== 'number'
     ) {
-      throw authInvalid('Invalid access token')
+      throw authInvalid('Invalid access token', 'BAD_CLAIM_TYPE')
     }
     return { sub, jti, sid, username, role, iat, exp }
   }
