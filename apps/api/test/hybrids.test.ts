@@ -108,3 +108,23 @@ test('jwt-cookie: the browser sends its cookie by itself, so every state-changin
   }
   assert.equal((await call(fastify, 'GET', '/api/jwt-cookie/me', credential)).statusCode, 200, 'none of them ended the login')
 })
+
+test('demo profile: ?ttl=N makes a login whose short-lived credential lives N seconds; production refuses the option', async (t) => {
+  const demo = await buildApp(t, { profile: 'demo' })
+  for (const strategy of ['jwt', 'jwt-cookie'] as const) {
+    const response = await demo.inject({ method: 'POST', url: `/api/${strategy}/login?ttl=5`, payload: { username: 'alice', password: 'alice-password' } })
+    assert.equal(response.statusCode, 200, response.body)
+    const lifetime = (Date.parse(response.json().accessTokenExpiresAt) - Date.now()) / 1000
+    assert.ok(lifetime > 3 && lifetime <= 5, `${strategy}: ${lifetime} s`)
+  }
+  const cached = await demo.inject({ method: 'POST', url: '/api/session-cached/login?ttl=4', payload: { username: 'alice', password: 'alice-password' } })
+  assert.equal(cached.cookies.find((c) => c.name === SESSION_CACHE_COOKIE)?.maxAge, 4)
+  for (const bad of ['0', '2', '601', 'ten', '5&x=1']) {
+    const response = await demo.inject({ method: 'POST', url: `/api/jwt/login?ttl=${bad}`, payload: { username: 'alice', password: 'alice-password' } })
+    assert.equal(response.statusCode, 400, bad)
+  }
+  const production = await buildApp(t)
+  const refused = await production.inject({ method: 'POST', url: '/api/jwt/login?ttl=5', payload: { username: 'alice', password: 'alice-password' } })
+  assert.equal(refused.statusCode, 400)
+  assert.equal(refused.json().code, 'BAD_REQUEST')
+})

@@ -6,6 +6,7 @@ import {
   ErrorBodySchema,
   LoginBodySchema,
   LoginIdParamsSchema,
+  LoginQuerySchema,
   LoginResponseSchema,
   MeResponseSchema,
   RefreshResponseSchema,
@@ -32,11 +33,13 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
 
   scope.post(
     '/login',
-    { schema: { body: LoginBodySchema, response: { 200: LoginResponseSchema, ...errors } } },
+    { schema: { body: LoginBodySchema, querystring: LoginQuerySchema, response: { 200: LoginResponseSchema, ...errors } } },
     async (request, reply) => {
+      const { ttl } = request.query
+      if (ttl !== undefined && scope.config.profile !== 'demo') throw new AppError(400, 'BAD_REQUEST', 'A login lifetime can be chosen in the demo profile only')
       const { username, password } = request.body
       const user = await timeAuth(request, () => scope.users.logIn(request, username, password))
-      const grant = await strategy.login(request, reply, user)
+      const grant = await strategy.login(request, reply, user, { ttlSeconds: ttl === undefined ? undefined : Number(ttl) })
       return { user, strategy: name, ...grant }
     },
   )

@@ -8,9 +8,15 @@ export interface AccessGrant {
   accessTokenExpiresAt: string
 }
 
+/** What a login may ask for beyond the defaults. */
+export interface LoginOptions {
+  /** demo profile only: seconds its short-lived credential (access token, cached copy) lives, so a revocation story fits a talk */
+  ttlSeconds?: number
+}
+
 /** One way of authenticating; the routes in routes/strategies.ts are the same for all. */
 export interface Strategy {
-  login(request: FastifyRequest, reply: FastifyReply, user: User): Promise<AccessGrant | undefined>
+  login(request: FastifyRequest, reply: FastifyReply, user: User, options?: LoginOptions): Promise<AccessGrant | undefined>
   /** The request's user, or an AppError 401 saying why not. The reply is there to renew what the strategy keeps in cookies. */
   authenticate(request: FastifyRequest, reply: FastifyReply): Promise<User>
   /** Revokes what this strategy can revoke; harmless when there is nothing to revoke. */

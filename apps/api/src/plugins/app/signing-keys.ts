@@ -88,7 +88,7 @@ export class SigningKeys {
 
   sign(payload: Record<string, unknown>, options: SignOptions): string {
     const current = this.#keys[0] as SigningKey
-    const id = `${current.kid} ${options.audience}`
+    const id = `${current.kid} ${options.audience} ${options.ttlSeconds}`
     let signer = this.#signers.get(id)
     if (!signer) {
       signer = createSigner({

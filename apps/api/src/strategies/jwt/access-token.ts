@@ -103,9 +103,10 @@ export class AccessTokens {
     this.#ttlSeconds = ttlSeconds
   }
 
-  issue(user: User, familyId: string): Required<AccessGrant> {
+  /** `ttlSeconds`: the demo's short-lived login; ACCESS_TOKEN_TTL otherwise. */
+  issue(user: User, familyId: string, ttlSeconds = this.#ttlSeconds): Required<AccessGrant> {
     const payload = { sub: user.id, jti: randomUUID(), sid: familyId, username: user.username, role: user.role }
-    const accessToken = this.#keys.sign(payload, { issuer: ISSUER, audience: this.#audience, ttlSeconds: this.#ttlSeconds })
+    const accessToken = this.#keys.sign(payload, { issuer: ISSUER, audience: this.#audience, ttlSeconds })
     const { exp } = JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString()) as { exp: number }
     return { accessToken, accessTokenExpiresAt: new Date(exp * 1000).toISOString() }
   }

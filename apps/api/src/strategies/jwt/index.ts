@@ -49,15 +49,15 @@ export function tokenStrategy({ name, denylist: makeDenylist, carrier = 'bearer'
         if (carrier === 'cookie') reply.clearCookie(accessCookie(request), { path: scope.prefix, httpOnly: true, sameSite: 'strict', secure: 'auto' })
       }
       /** What login and refresh hand over: the token in the body, or in a cookie no script can read. */
-      const grant = (request: FastifyRequest, reply: FastifyReply, user: User, familyId: string): AccessGrant => {
-        const issued = accessTokens.issue(user, familyId)
+      const grant = (request: FastifyRequest, reply: FastifyReply, user: User, familyId: string, ttlSeconds = config.accessTokenTtl): AccessGrant => {
+        const issued = accessTokens.issue(user, familyId, ttlSeconds)
         if (carrier === 'bearer') return issued
         reply.setCookie(accessCookie(request), issued.accessToken as string, {
           path: scope.prefix,
           httpOnly: true,
           sameSite: 'strict',
           secure: 'auto',
-          maxAge: config.accessTokenTtl,
+          maxAge: ttlSeconds,
         })
         return { accessTokenExpiresAt: issued.accessTokenExpiresAt }
       }
@@ -77,12 +77,12 @@ export function tokenStrategy({ name, denylist: makeDenylist, carrier = 'bearer'
       }
 
       return {
-        async login(request, reply, user) {
+        async login(request, reply, user, options) {
           // A new login replaces the one this browser still holds: its refresh family ends here.
           await endPresentedLogins(request, null)
           const { token, familyId } = await refreshTokens.issue(user.id, name, request.headers['user-agent']?.slice(0, 256) ?? null)
           setRefreshCookie(request, reply, token)
-          return grant(request, reply, user, familyId)
+          return grant(request, reply, user, familyId, options?.ttlSeconds)
         },
         async authenticate(request) {
           const claims = accessTokens.verify(readToken(request))

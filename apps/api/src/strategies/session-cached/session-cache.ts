@@ -21,13 +21,15 @@ const bindingOf = (signedSessionCookie: string) => createHash('sha256').update(s
  */
 export class SessionCache {
   readonly #ttlSeconds: number
-  readonly #sign: Sign
+  readonly #key: Buffer
+  /** one signer per lifetime: SESSION_CACHE_TTL, and the demo's short-lived logins */
+  readonly #signers = new Map<number, Sign>()
   readonly #verify: Verify
 
   constructor(sessionSecret: string, ttlSeconds: number) {
     const key = Buffer.from(hkdfSync('sha256', sessionSecret, '', 'session-vs-jwt-lab session cache', 32))
     this.#ttlSeconds = ttlSeconds
-    this.#sign = createSigner({ key, algorithm: 'HS256', aud: AUDIENCE, expiresIn: ttlSeconds * 1000 }) as Sign
+    this.#key = key
     this.#verify = createVerifier({ key, algorithms: ['HS256'], allowedAud: AUDIENCE, requiredClaims: ['exp', 'sub', 'bind'] }) as Verify
   }
 
@@ -36,9 +38,14 @@ export class SessionCache {
   }
 
   /** Sets a fresh copy beside the session cookie. */
-  issue(request: FastifyRequest, reply: FastifyReply, user: User, signedSessionCookie: string): void {
-    const copy = this.#sign({ sub: user.id, username: user.username, role: user.role, bind: bindingOf(signedSessionCookie) })
-    reply.setCookie(this.#cookieName(request), copy, { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: this.#ttlSeconds })
+  issue(request: FastifyRequest, reply: FastifyReply, user: User, signedSessionCookie: string, ttlSeconds = this.#ttlSeconds): void {
+    let sign = this.#signers.get(ttlSeconds)
+    if (!sign) {
+      sign = createSigner({ key: this.#key, algorithm: 'HS256', aud: AUDIENCE, expiresIn: ttlSeconds * 1000 }) as Sign
+      this.#signers.set(ttlSeconds, sign)
+    }
+    const copy = sign({ sub: user.id, username: user.username, role: user.role, bind: bindingOf(signedSessionCookie) })
+    reply.setCookie(this.#cookieName(request), copy, { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: ttlSeconds })
   }
 
   /** The user of a fresh copy issued beside this session cookie, or null (absent, stale, forged, or another session's). */

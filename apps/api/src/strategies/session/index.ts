@@ -85,7 +85,7 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
       }
 
       return {
-        async login(request, reply, user) {
+        async login(request, reply, user, options) {
           // A fresh id at every login, and the presented one destroyed: an id planted before login
           // (session fixation) never becomes authenticated.
           const previous = sessionIdOf(request)
@@ -95,7 +95,7 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
           await sessions.set(sessionId, { user, createdAt: now, lastSeenAt: now, userAgent: userAgentOf(request) }, config.sessionTtl)
           const signed = signer.sign(sessionId)
           reply.setCookie(nameOn(request), signed, cookie)
-          cache?.issue(request, reply, user, signed)
+          cache?.issue(request, reply, user, signed, options?.ttlSeconds)
           return undefined
         },
         async authenticate(request, reply) {
