@@ -1,24 +1,17 @@
 import { fork, execFileSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { once } from 'node:events'
+import type { ProbeOptions } from './probes.ts'
 import type { Hashing, ReadyMessage, ReplyMessage, RequestName, Requests } from './protocol.ts'
 
-const SERVER_FILE = new URL(import.meta.url.endsWith('.ts') ? './bench-server.ts' : './bench-server.js', import.meta.url)
+const serverFile = (name: string) => new URL(import.meta.url.endsWith('.ts') ? `./${name}.ts` : `./${name}.js`, import.meta.url)
 const START_TIMEOUT_MS = 30_000
 
 /** Clock ticks per second of /proc/PID/stat's utime and stime. */
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
 
-export interface ApiProcessOptions {
-  env: Record<string, string>
-  hashing: Hashing
-  uvThreadpoolSize: number
-  /** writes a V8 CPU profile of the API under test into this directory when it stops */
-  cpuProfDir?: string
-}
-
-/** The API under test in its own process, as fastify/benchmarks runs each server. */
-export class ApiProcess {
+/** A server under test in its own process, as fastify/benchmarks runs each server: forked, it says its port when listening. */
+export class ServerProcess {
   readonly child: ChildProcess
   readonly port: number
   #nextId = 0
@@ -32,30 +25,20 @@ export class ApiProcess {
       const pending = this.#pending.get(message.id)
       if (!pending) return
       this.#pending.delete(message.id)
-      if ('error' in message) pending.reject(new Error(`API under test: ${message.error}`))
+      if ('error' in message) pending.reject(new Error(`server under test: ${message.error}`))
       else pending.resolve(message.result)
     })
     child.on('exit', (code, signal) => {
       this.#exited = true
-      for (const { reject } of this.#pending.values()) reject(new Error(`API under test exited (${signal ?? code})`))
+      for (const { reject } of this.#pending.values()) reject(new Error(`server under test exited (${signal ?? code})`))
       this.#pending.clear()
     })
   }
 
-  static async start(options: ApiProcessOptions): Promise<ApiProcess> {
-    const execArgv = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []
-    const child = fork(SERVER_FILE, [], {
-      execArgv,
-      env: {
-        ...process.env,
-        ...options.env,
-        UV_THREADPOOL_SIZE: String(options.uvThreadpoolSize),
-        BENCH_HASHING: options.hashing,
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
+  static async start(file: URL, env: Record<string, string>, execArgv: string[] = []): Promise<ServerProcess> {
+    const child = fork(file, [], { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     const ready = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the API under test did not start within 30 s')), START_TIMEOUT_MS)
+      const timer = setTimeout(() => reject(new Error(`${file.pathname} did not start within 30 s`)), START_TIMEOUT_MS)
       child.on('message', (message: ReadyMessage) => {
         if (message.ready) {
           clearTimeout(timer)
@@ -64,11 +47,11 @@ export class ApiProcess {
       })
       child.on('exit', (code) => {
         clearTimeout(timer)
-        reject(new Error(`the API under test exited with code ${code} while starting`))
+        reject(new Error(`${file.pathname} exited with code ${code} while starting`))
       })
     })
     try {
-      return new ApiProcess(child, await ready)
+      return new ServerProcess(child, await ready)
     } catch (error) {
       child.kill('SIGKILL')
       throw error
@@ -79,8 +62,9 @@ export class ApiProcess {
     return `http://127.0.0.1:${this.port}`
   }
 
+  /** Asks the API under test (bench-server.ts) to do something for the run; the bare server answers nothing. */
   request<N extends RequestName>(name: N, args: Requests[N]['args']): Promise<Requests[N]['result']> {
-    if (this.#exited) return Promise.reject(new Error('the API under test is not running'))
+    if (this.#exited) return Promise.reject(new Error('the server under test is not running'))
     const id = this.#nextId++
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
@@ -88,7 +72,7 @@ export class ApiProcess {
     })
   }
 
-  /** User plus system CPU time of the API process so far, in microseconds. */
+  /** User plus system CPU time of the process so far, in microseconds. */
   cpuMicros(): number {
     const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8')
     // Fields after the command name (which may contain spaces) start at state, field 3; utime and stime are 14 and 15.
@@ -105,4 +89,37 @@ export class ApiProcess {
     await exited
     clearTimeout(timer)
   }
+}
+
+export interface ApiProcessOptions {
+  env: Record<string, string>
+  hashing: Hashing
+  uvThreadpoolSize: number
+  /** the in-app probes' options */
+  probes: ProbeOptions
+  /** writes a V8 CPU profile of the API under test into this directory when it stops */
+  cpuProfDir?: string
+}
+
+/** The built API with its real plugins and stores, plus the in-app probes behind the same hooks (bench-server.ts). */
+export function startApi(options: ApiProcessOptions): Promise<ServerProcess> {
+  return ServerProcess.start(
+    serverFile('bench-server'),
+    {
+      ...options.env,
+      UV_THREADPOOL_SIZE: String(options.uvThreadpoolSize),
+      BENCH_HASHING: options.hashing,
+      BENCH_PROBES: JSON.stringify(options.probes),
+    },
+    options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [],
+  )
+}
+
+/** The same probes alone in a bare Fastify (bare-server.ts): the physical limit. */
+export function startBare(probes: ProbeOptions, cpuProfDir?: string): Promise<ServerProcess> {
+  return ServerProcess.start(
+    serverFile('bare-server'),
+    { BENCH_PROBES: JSON.stringify(probes) },
+    cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+  )
 }
