@@ -25,7 +25,8 @@ export function renderSvg(report: BenchReport): string {
   const barHeight = 16
   const groupHeight = 2 * barHeight + 22
   const top = 62
-  const width = left + scale + 170
+  const labels = left + 1.2 * scale + 10
+  const width = labels + 170
   const height = top + rows.length * groupHeight + 40
   const x = (value: number) => left + Math.min(value, 1.2) * scale
   const subtitle = report.quick
@@ -50,14 +51,14 @@ export function renderSvg(report: BenchReport): string {
     parts.push(
       `<text x="${left - 8}" y="${y + barHeight - 3}" text-anchor="end" font-weight="600">${escapeXml(row.name)}</text>`,
       `<rect x="${left}" y="${y}" width="${x(row.ratio) - left}" height="${barHeight}" fill="#2563eb"/>`,
-      `<text x="${x(row.ratio) + 4}" y="${y + barHeight - 3}">${ratio(row.ratio)} (${micros(cpu.route)} vs ${micros(cpu.bareProbe)} µs CPU)</text>`,
+      `<text x="${labels}" y="${y + barHeight - 3}">${ratio(row.ratio)} (${micros(cpu.route)} vs ${micros(cpu.bareProbe)} µs CPU)</text>`,
     )
     if (row.inAppProbeRatio !== undefined) {
       const py = y + barHeight + 2
       parts.push(
         `<text x="${left - 8}" y="${py + barHeight - 3}" text-anchor="end" fill="#555">its probe in the API</text>`,
         `<rect x="${left}" y="${py}" width="${x(row.inAppProbeRatio) - left}" height="${barHeight}" fill="#93c5fd"/>`,
-        `<text x="${x(row.inAppProbeRatio) + 4}" y="${py + barHeight - 3}" fill="#555">${ratio(row.inAppProbeRatio)}</text>`,
+        `<text x="${labels}" y="${py + barHeight - 3}" fill="#555">${ratio(row.inAppProbeRatio)}</text>`,
       )
     }
     for (const mark of [row.target.reach, row.target.stretch]) {
@@ -118,6 +119,13 @@ export function renderMarkdown(report: BenchReport, svgFile: string): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     limitRow(report, tax.noAuth),
     ...tax.strategies.map((row) => limitRow(report, row)),
+    ...(Math.max(env.loadBefore, env.loadAfter) > env.cores
+      ? [
+          '',
+          `The machine was busy (1-minute load average ${fixed(env.loadBefore, 1)} before, ${fixed(env.loadAfter, 1)} after, on ${env.cores} cores): ` +
+            "throughput swung from round to round (see the ranges); the CPU share, each process's own time per request, is the steadier figure.",
+        ]
+      : []),
     '',
     `**The lab's platform tax: ${micros(tax.platformTaxMicros)} µs of CPU per request.** The API's no-auth baseline costs ${micros(report.baseline.cpuMicrosPerRequest)} µs, ` +
       `the bare one ${micros(report.bare.baseline.cpuMicrosPerRequest)} µs: what the API's root hooks and options add to every request, whatever the strategy. ` +
