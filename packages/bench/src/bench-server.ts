@@ -1,32 +1,25 @@
-// The API under test, forked by the bench: the built API (apps/api/dist) with its real plugins and
-// stores, plus the limit probes in the same process. Configured by the environment, like server.ts;
-// BENCH_HASHING=event-loop is the login storm's only departure from production.
+// The API under test, forked by the bench: the built API (@lab/api's public entry, apps/api/dist) with
+// its real plugins and stores, plus the limit probes in the same process, behind the same root hooks.
+// Configured by the environment, like server.ts; BENCH_HASHING=event-loop is the login storm's only
+// departure from production, BENCH_PROBES the probes' options.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
 import { hashSync, verifySync } from '@node-rs/argon2'
-import type * as AppModule from '../../../apps/api/src/app.ts'
-import type * as ConfigModule from '../../../apps/api/src/config.ts'
-import type * as AccessTokenModule from '../../../apps/api/src/strategies/jwt/access-token.ts'
-import type { PasswordHasher } from '../../../apps/api/src/plugins/app/users.ts'
-import { addProbes } from './probes.ts'
-import type { Hashing, ReadyMessage, ReplyMessage, RequestMessage, Requests, StoreVersions } from './protocol.ts'
-
-const dist = new URL('../../../apps/api/dist/', import.meta.url)
-const { default: app, serverOptions } = (await import(new URL('app.js', dist).href)) as typeof AppModule
-const { loadConfig } = (await import(new URL('config.js', dist).href)) as typeof ConfigModule
-const { ISSUER, audienceOf } = (await import(new URL('strategies/jwt/access-token.js', dist).href)) as typeof AccessTokenModule
+import app, { serverOptions, type AppConfig, type AppOptions } from '@lab/api/app'
+import { loadConfig } from '@lab/api/config'
+import { addProbes, type ProbeOptions } from './probes.ts'
+import type { Hashing, ReadyMessage, ReplyMessage, RequestMessage, Requests, ServerVersions } from './protocol.ts'
 
 const send = (message: ReadyMessage | ReplyMessage) => process.send?.(message)
 
 const config = loadConfig()
 if (!config.databaseUrl || !config.redisUrl) throw new Error('the bench passes DATABASE_URL and REDIS_URL')
 const appConfig: AppConfig = { ...config, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, postgresPoolMax: 10 }
-type AppConfig = AppModule.AppConfig
 
 const hashing: Hashing = process.env.BENCH_HASHING === 'event-loop' ? 'event-loop' : 'thread-pool'
 // The synchronous calls block the event loop for the whole hash: what the login storm shows.
-const eventLoopHasher: PasswordHasher = {
+const eventLoopHasher: NonNullable<AppOptions['passwordHasher']> = {
   hash: async (password, options) => hashSync(password, options),
   verify: async (hashed, password) => verifySync(hashed, password),
 }
@@ -37,26 +30,21 @@ await fastify.register(fp(app), {
   config: appConfig,
   ...(hashing === 'event-loop' ? { passwordHasher: eventLoopHasher } : {}),
 })
-const probes = await addProbes(fastify, {
-  jwtSecret: appConfig.jwtSecret,
-  issuer: ISSUER,
-  audience: audienceOf('jwt'),
-  redisUrl: appConfig.redisUrl,
-  databaseUrl: appConfig.databaseUrl,
-  postgresPoolMax: appConfig.postgresPoolMax,
-})
+// The API parses cookies already: the probes use its parser, as the strategies do.
+const probes = await addProbes(fastify, JSON.parse(process.env.BENCH_PROBES ?? '') as ProbeOptions, { parseCookies: false })
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 })
 loopDelay.enable()
 const ms = (ns: number) => ns / 1e6
 
-async function versions(): Promise<StoreVersions> {
+async function versions(): Promise<ServerVersions> {
   const info = await fastify.redis.info('server')
   const { rows } = await fastify.pg.query<{ version: string; server_version: string }>(
     'SELECT version() AS version, current_setting(\'server_version\') AS server_version',
   )
   const row = rows[0] as { version: string; server_version: string }
   return {
+    fastify: fastify.version,
     redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
     postgres: row.server_version,
     postgresKind: /emscripten|wasm|pglite/i.test(row.version) ? 'embedded' : 'server',

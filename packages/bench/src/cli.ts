@@ -1,4 +1,5 @@
-// `pnpm bench [--quick] [--json-progress] [--cpu-prof] [--rounds N] [--duration S] [--connections C] [--users N] [--no-storm] [--out DIR]`
+// `pnpm bench [--quick] [--json-progress] [--cpu-prof] [--rounds N] [--duration S] [--connections C] [--users N] [--no-storm]
+//   [--only ROUTES] [--out DIR] [--origin URL --origin-api URL [--origin-path PATH] [--origin-requests N]]`
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runBench } from './run.ts'
@@ -17,18 +18,42 @@ const { values } = parseArgs({
     users: { type: 'string' },
     out: { type: 'string' },
     only: { type: 'string' },
+    origin: { type: 'string' },
+    'origin-api': { type: 'string' },
+    'origin-path': { type: 'string', default: '/api/health' },
+    'origin-requests': { type: 'string' },
   },
 })
+
+const usage = (message: string): never => {
+  console.error(message)
+  process.exit(2)
+}
 
 const number = (name: string, value: string | undefined, minimum: number) => {
   if (value === undefined) return {}
   const parsed = Number(value)
-  if (!Number.isFinite(parsed) || parsed < minimum) {
-    console.error(`--${name} must be a number ≥ ${minimum}`)
-    process.exit(2)
-  }
-  return { [name]: parsed }
+  return Number.isFinite(parsed) && parsed >= minimum ? { [name]: parsed } : usage(`--${name} must be a number ≥ ${minimum}`)
 }
+
+const httpUrl = (name: string, value: string) => (URL.canParse(value) && new URL(value).protocol === 'http:' ? value : usage(`--${name} must be an http:// URL`))
+
+// The optional last step: a running web origin and the API behind it.
+if ((values.origin === undefined) !== (values['origin-api'] === undefined)) usage('--origin and --origin-api go together: the web origin and the API behind it')
+const originRequests = Number(values['origin-requests'] ?? (values.quick ? 200 : 2000))
+if (!Number.isInteger(originRequests) || originRequests < 1) usage('--origin-requests must be a whole number ≥ 1')
+if (!values['origin-path'].startsWith('/')) usage('--origin-path must start with /')
+const origin =
+  values.origin !== undefined && values['origin-api'] !== undefined
+    ? {
+        origin: {
+          origin: httpUrl('origin', values.origin),
+          api: httpUrl('origin-api', values['origin-api']),
+          path: values['origin-path'],
+          requests: originRequests,
+        },
+      }
+    : {}
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 const quick = values.quick
@@ -64,9 +89,10 @@ try {
       ...(values['cpu-prof'] ? { cpuProfDir: `${packageDir}.out/profiles` } : {}),
       ...(values.only ? { only: values.only.split(',') as TargetName[] } : {}),
       ...number('rounds', values.rounds, 1),
-      ...number('duration', values.duration, 1),
+      ...number('duration', values.duration, 0.1),
       ...number('connections', values.connections, 1),
-      ...number('users', values.users, 4),
+      ...number('users', values.users, 6),
+      ...origin,
     },
     print,
   )
@@ -74,9 +100,18 @@ try {
   if (jsonProgress) console.log(JSON.stringify({ type: 'report', paths, report }))
   else {
     console.log(`\nreport: ${paths.markdown}\n`)
-    for (const s of report.strategies) {
-      const probe = report.probes.find((p) => p.name === s.probe)
-      console.log(`${s.name.padEnd(13)} ratio ${s.ratio.toFixed(2)}  (probe ${probe?.ratio.toFixed(2)})  ${s.cpuMicrosPerRequest.toFixed(0)} µs/req  goal: ${s.target?.met}`)
+    if (report.quick) console.log('smoke check (--quick): too short to judge the targets\n')
+    const { limit } = report
+    for (const row of [limit.noAuth, ...limit.strategies]) {
+      const cpu = row.cpuMicrosPerRequest
+      console.log(
+        `${row.name.padEnd(15)} ${row.ratio.toFixed(2)} of its bare probe  ${cpu.route.toFixed(0).padStart(4)} vs ${cpu.bareProbe.toFixed(0).padStart(4)} µs/req  target ≥ ${row.target.reach}: ${row.target.verdict}`,
+      )
+    }
+    console.log(`platform tax    ${limit.platformTaxMicros.toFixed(0)} µs/req`)
+    if (report.origin) {
+      const { sequential, underLoad } = report.origin
+      console.log(`web origin adds ${sequential.addedP50Ms.toFixed(2)} / ${sequential.addedP99Ms.toFixed(2)} ms p50 / p99 sequential, ${underLoad.addedP50Ms.toFixed(2)} / ${underLoad.addedP99Ms.toFixed(2)} ms under load`)
     }
   }
 } catch (error) {

@@ -1,4 +1,5 @@
-export { runBench, FULL, QUICK, GOALS, type RunBenchOptions } from './run.ts'
+export { runBench, FULL, QUICK, LIMIT_TARGETS, type RunBenchOptions } from './run.ts'
+export { measureOrigin } from './origin.ts'
 export { FailedRequestsError } from './load.ts'
 export { renderMarkdown, renderSvg } from './report.ts'
 export { writeReport } from './write-report.ts'

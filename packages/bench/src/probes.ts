@@ -1,41 +1,58 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type {} from '@fastify/cookie'
-import { createVerifier } from 'fast-jwt'
+import cookie from '@fastify/cookie'
+import { createSigner, createVerifier } from 'fast-jwt'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import { MeResponseSchema, type MeResponse, type User } from '@lab/contracts'
+import { ACCESS_TOKEN_COOKIE, MeResponseSchema, type MeResponse, type User } from '@lab/contracts'
+import type { ProbeName } from './types.ts'
 
-/** The routes of the limit probes, next to the no-auth baseline every round is divided by. */
+/** The routes of the limit probes, next to the no-auth baseline. */
 export const PROBE_PATHS = {
   baseline: '/bench/baseline',
   jwt: '/bench/probe/jwt',
   'jwt+redis': '/bench/probe/jwt-redis',
+  'jwt-cookie': '/bench/probe/jwt-cookie',
   redis: '/bench/probe/redis',
   pg: '/bench/probe/pg',
-} as const
+  'session-cache': '/bench/probe/session-cache',
+} as const satisfies Record<ProbeName | 'baseline', string>
 
 /** The cookie carrying a probe's opaque id (256 random bits, unsigned). */
 export const PROBE_COOKIE = 'probe'
+/** The session-cache probe's signed copy, bound to the id in PROBE_COOKIE as `session-cached` binds its copy to its session cookie. */
+export const PROBE_CACHE_COOKIE = 'probe_cache'
 
 const REDIS_PREFIX = 'lab:bench:probe:'
 const DENY_PREFIX = 'lab:bench:deny:'
 const SID_PREFIX = 'bench-probe-'
+const CACHE_AUDIENCE = 'lab-bench:session-cache-probe'
 const BASELINE_USER: User = { id: '00000000-0000-4000-8000-000000000000', username: 'baseline', role: 'user' }
 
+/** What both hosts of the probes are given (as JSON in BENCH_PROBES): the run's secrets, claims and stores. */
 export interface ProbeOptions {
+  /** the API's JWT_SECRET: the jwt probes verify the strategies' real access tokens */
   jwtSecret: string
   issuer: string
-  audience: string
+  /** the audience of the tokens each jwt probe reads: that of the strategy it stands for */
+  audiences: Record<'jwt' | 'jwt+redis' | 'jwt-cookie', string>
+  /** the HS256 key of the session-cache probe's own copies (base64url) */
+  cacheKey: string
   redisUrl: string
   databaseUrl: string
   postgresPoolMax: number
 }
 
-/** Seeds and removes the ids the store probes look up; ids start with the run's prefix, so any process of the run can clean up. */
+/** The credentials the cookie probes read: opaque ids, and for each a signed copy bound to it. */
+export interface ProbeCredentials {
+  ids: string[]
+  copies: string[]
+}
+
+/** Seeds and removes what the store probes look up; ids start with the run's prefix, so any process of the run can clean up. */
 export interface ProbeSeeds {
-  /** Stores `count` opaque ids in Redis and in Postgres' sessions table. */
-  seed(prefix: string, count: number): Promise<string[]>
+  /** Stores `count` opaque ids in Redis and in Postgres' sessions table, and signs a fresh copy for each. */
+  seed(prefix: string, count: number): Promise<ProbeCredentials>
   cleanup(prefix: string): Promise<void>
 }
 
@@ -45,30 +62,51 @@ class ProbeFailure extends Error {
 
 const meResponse = { schema: { response: { 200: MeResponseSchema } } }
 
+/** What `session-cached` checks before trusting its copy: the copy names this very session cookie. */
+const bindingOf = (sessionCookie: string) => createHash('sha256').update(sessionCookie).digest('base64url').slice(0, 22)
+
+interface CopyClaims {
+  sub: string
+  username: string
+  role: User['role']
+  bind: string
+}
+
 /**
- * Minimal routes doing only the work a strategy cannot avoid, in the same process and behind the
- * same root hooks as the strategies: an HS256 verification with a fast-jwt verifier built once; one
- * ioredis GET; one prepared primary-key SELECT with pg. Their clients are their own, without the
- * lab's round-trip instrumentation, which belongs to what the strategies add.
+ * Minimal routes doing only the work a strategy cannot avoid: an HS256 verification with a fast-jwt
+ * verifier built once (the token from the Authorization header or from a cookie); one ioredis GET;
+ * one prepared primary-key SELECT with pg; the HS256 verification of a signed session copy plus the
+ * SHA-256 that binds it to its session cookie. Their clients are their own, without the lab's
+ * round-trip instrumentation, which belongs to what the strategies add.
+ *
+ * The same routes run in two places: inside the API, behind its root hooks (`parseCookies: false`,
+ * the API parses cookies already), and alone in a bare Fastify (bare-server.ts), the physical limit.
+ * In the bare server only the routes that read a cookie parse cookies.
  */
-export async function addProbes(fastify: FastifyInstance, options: ProbeOptions): Promise<ProbeSeeds> {
+export async function addProbes(fastify: FastifyInstance, options: ProbeOptions, { parseCookies }: { parseCookies: boolean }): Promise<ProbeSeeds> {
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 })
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.postgresPoolMax })
-  const verify = createVerifier({
-    key: options.jwtSecret,
-    algorithms: ['HS256'],
-    allowedIss: options.issuer,
-    allowedAud: options.audience,
-    requiredClaims: ['exp', 'iat', 'sub', 'jti', 'iss', 'aud'],
-  })
-  const claimsOf = (request: FastifyRequest) => {
-    const header = request.headers.authorization ?? ''
-    return verify(header.slice('Bearer '.length)) as { sub: string; jti: string; username: string; role: User['role'] }
-  }
-  const probeId = (request: FastifyRequest) => {
-    const id = request.cookies[PROBE_COOKIE]
-    if (!id) throw new ProbeFailure('probe cookie missing')
-    return id
+  const tokenVerifier = (audience: string) =>
+    createVerifier({
+      key: options.jwtSecret,
+      algorithms: ['HS256'],
+      allowedIss: options.issuer,
+      allowedAud: audience,
+      requiredClaims: ['exp', 'iat', 'sub', 'jti', 'iss', 'aud'],
+    }) as (token: string) => { sub: string; jti: string; username: string; role: User['role'] }
+  const verifyJwt = tokenVerifier(options.audiences.jwt)
+  const verifyDenylisted = tokenVerifier(options.audiences['jwt+redis'])
+  const verifyJwtCookie = tokenVerifier(options.audiences['jwt-cookie'])
+  const cacheKey = Buffer.from(options.cacheKey, 'base64url')
+  const verifyCopy = createVerifier({ key: cacheKey, algorithms: ['HS256'], allowedAud: CACHE_AUDIENCE, requiredClaims: ['exp', 'sub', 'bind'] }) as (
+    token: string,
+  ) => CopyClaims
+
+  const bearer = (request: FastifyRequest) => (request.headers.authorization ?? '').slice('Bearer '.length)
+  const cookieOf = (request: FastifyRequest, name: string) => {
+    const value = request.cookies[name]
+    if (!value) throw new ProbeFailure(`${name} cookie missing`)
+    return value
   }
 
   await fastify.register(
@@ -76,31 +114,47 @@ export async function addProbes(fastify: FastifyInstance, options: ProbeOptions)
       scope.get('/baseline', meResponse, async (): Promise<MeResponse> => ({ user: BASELINE_USER, strategy: 'jwt' }))
 
       scope.get('/probe/jwt', meResponse, async (request): Promise<MeResponse> => {
-        const { sub, username, role } = claimsOf(request)
+        const { sub, username, role } = verifyJwt(bearer(request))
         return { user: { id: sub, username, role }, strategy: 'jwt' }
       })
 
       scope.get('/probe/jwt-redis', meResponse, async (request): Promise<MeResponse> => {
-        const { sub, jti, username, role } = claimsOf(request)
+        const { sub, jti, username, role } = verifyDenylisted(bearer(request))
         if ((await redis.get(DENY_PREFIX + jti)) !== null) throw new ProbeFailure('denied')
         return { user: { id: sub, username, role }, strategy: 'jwt-denylist' }
       })
 
-      scope.get('/probe/redis', meResponse, async (request): Promise<MeResponse> => {
-        const json = await redis.get(REDIS_PREFIX + probeId(request))
-        if (json === null) throw new ProbeFailure('unknown id')
-        return { user: JSON.parse(json) as User, strategy: 'session' }
-      })
+      // The routes that read a cookie, in a scope of their own: in the bare server only they parse cookies.
+      await scope.register(async (cookies) => {
+        if (parseCookies) await cookies.register(cookie)
 
-      scope.get('/probe/pg', meResponse, async (request): Promise<MeResponse> => {
-        const { rows } = await pool.query<{ data: { user: User } }>({
-          name: 'bench probe SELECT sessions',
-          text: 'SELECT data FROM sessions WHERE sid = $1 AND expires_at > now()',
-          values: [SID_PREFIX + probeId(request)],
+        cookies.get('/probe/jwt-cookie', meResponse, async (request): Promise<MeResponse> => {
+          const { sub, username, role } = verifyJwtCookie(cookieOf(request, ACCESS_TOKEN_COOKIE))
+          return { user: { id: sub, username, role }, strategy: 'jwt-cookie' }
         })
-        const row = rows[0]
-        if (!row) throw new ProbeFailure('unknown id')
-        return { user: row.data.user, strategy: 'session-pg' }
+
+        cookies.get('/probe/redis', meResponse, async (request): Promise<MeResponse> => {
+          const json = await redis.get(REDIS_PREFIX + cookieOf(request, PROBE_COOKIE))
+          if (json === null) throw new ProbeFailure('unknown id')
+          return { user: JSON.parse(json) as User, strategy: 'session' }
+        })
+
+        cookies.get('/probe/pg', meResponse, async (request): Promise<MeResponse> => {
+          const { rows } = await pool.query<{ data: { user: User } }>({
+            name: 'bench probe SELECT sessions',
+            text: 'SELECT data FROM sessions WHERE sid = $1 AND expires_at > now()',
+            values: [SID_PREFIX + cookieOf(request, PROBE_COOKIE)],
+          })
+          const row = rows[0]
+          if (!row) throw new ProbeFailure('unknown id')
+          return { user: row.data.user, strategy: 'session-pg' }
+        })
+
+        cookies.get('/probe/session-cache', meResponse, async (request): Promise<MeResponse> => {
+          const { sub, username, role, bind } = verifyCopy(cookieOf(request, PROBE_CACHE_COOKIE))
+          if (bind !== bindingOf(cookieOf(request, PROBE_COOKIE))) throw new ProbeFailure('copy of another session')
+          return { user: { id: sub, username, role }, strategy: 'session-cached' }
+        })
       })
     },
     { prefix: '/bench' },
@@ -123,7 +177,13 @@ export async function addProbes(fastify: FastifyInstance, options: ProbeOptions)
          FROM unnest($2::text[], $3::jsonb[]) AS t(id, u)`,
         [SID_PREFIX, ids, users.map((user) => JSON.stringify(user))],
       )
-      return ids
+      // Fresh for an hour: longer than any run, as the strategy's copies are (SESSION_CACHE_TTL in the run's environment).
+      const sign = createSigner({ key: cacheKey, algorithm: 'HS256', aud: CACHE_AUDIENCE, expiresIn: 3600 * 1000 })
+      const copies = ids.map((id, i) => {
+        const { id: sub, username, role } = users[i] as User
+        return sign({ sub, username, role, bind: bindingOf(id) })
+      })
+      return { ids, copies }
     },
     async cleanup(prefix) {
       for await (const keys of redis.scanStream({ match: `${REDIS_PREFIX}${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) {

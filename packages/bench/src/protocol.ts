@@ -1,4 +1,5 @@
-// The messages between the bench (parent) and the API under test (forked child, bench-server.ts).
+// The messages between the bench (parent) and the servers under test (forked children: bench-server.ts, bare-server.ts).
+import type { ProbeCredentials } from './probes.ts'
 
 /** Which argon2 calls the API under test makes: on libuv's thread pool (production) or on the event loop. */
 export type Hashing = 'thread-pool' | 'event-loop'
@@ -11,7 +12,9 @@ export interface LoopDelay {
   mean: number
 }
 
-export interface StoreVersions {
+export interface ServerVersions {
+  /** Fastify of both servers under test (the bench's) */
+  fastify: string
   redis: string
   postgres: string
   /** `server` for a real PostgreSQL, `embedded` for PGlite (Postgres in WebAssembly) */
@@ -21,11 +24,11 @@ export interface StoreVersions {
 export interface Requests {
   /** creates `count` users named prefix0…prefix{count-1} sharing one argon2id hash of `password` */
   'seed-users': { args: { prefix: string; count: number; password: string }; result: null }
-  /** opaque ids for the store probes, starting with `prefix` */
-  'seed-probes': { args: { prefix: string; count: number }; result: string[] }
+  /** opaque ids for the cookie probes, starting with `prefix`, each with its signed copy */
+  'seed-probes': { args: { prefix: string; count: number }; result: ProbeCredentials }
   /** event-loop delay since the last reset, then resets */
   'loop-delay': { args: null; result: LoopDelay }
-  versions: { args: null; result: StoreVersions }
+  versions: { args: null; result: ServerVersions }
   /** deletes the users (their refresh tokens and Postgres sessions with them) and the probes' keys and rows */
   cleanup: { args: { prefix: string }; result: null }
 }

@@ -1,0 +1,147 @@
+// The optional last step of a run: what a web origin (a proxy in front of the API) adds to a call,
+// measured against a running origin and the API behind it, the same route both ways.
+import { Agent, request } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { FailedRequestsError } from './load.ts'
+import type { Latency, OriginOptions, OriginReport } from './types.ts'
+
+/** Issue 14: the web origin adds at most this to a sequential call at p50. */
+export const ORIGIN_MAX_ADDED_P50_MS = 0.5
+
+const WARMUP_REQUESTS = 20
+
+/** One GET on a kept-alive connection, timed from the request to the last byte of the answer, in ms. */
+function timedGet(url: URL, agent: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const req = request(url, { agent }, (response) => {
+      response.resume()
+      response.on('end', () => {
+        const status = response.statusCode ?? 0
+        if (status < 200 || status > 299) reject(new FailedRequestsError(`GET ${url.href} answered ${status}`))
+        else resolve(performance.now() - started)
+      })
+      response.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** A client of `connections` kept-alive connections to one base URL, each sending one request after another. */
+class Client {
+  readonly #url: URL
+  readonly #agent: Agent
+  readonly #connections: number
+
+  constructor(base: string, path: string, connections: number) {
+    this.#url = new URL(path, base)
+    this.#connections = connections
+    this.#agent = new Agent({ keepAlive: true, maxSockets: connections })
+  }
+
+  /** Latencies of `count` requests, spread over the connections. */
+  async requests(count: number): Promise<number[]> {
+    const latencies: number[] = []
+    let sent = 0
+    const worker = async () => {
+      while (sent < count) {
+        sent++
+        latencies.push(await timedGet(this.#url, this.#agent))
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(this.#connections, count) }, worker))
+    return latencies
+  }
+
+  /** Latencies of every request for `seconds`, all connections busy, and the requests per second. */
+  async during(seconds: number): Promise<{ latencies: number[]; rps: number }> {
+    const latencies: number[] = []
+    const started = performance.now()
+    const end = started + seconds * 1000
+    const worker = async () => {
+      while (performance.now() < end) latencies.push(await timedGet(this.#url, this.#agent))
+    }
+    await Promise.all(Array.from({ length: this.#connections }, worker))
+    return { latencies, rps: latencies.length / ((performance.now() - started) / 1000) }
+  }
+
+  close(): void {
+    this.#agent.destroy()
+  }
+}
+
+/** Milliseconds to the microsecond. */
+const round = (ms: number) => Math.round(ms * 1000) / 1000
+const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
+
+function latencyOf(samples: readonly number[]): Latency {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return { p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), meanMs: round(mean(sorted)) }
+}
+
+export interface MeasureOriginOptions extends OriginOptions {
+  /** concurrent connections and seconds per measurement under load */
+  connections: number
+  duration: number
+  /** a quick run is a smoke check: the target is not judged */
+  quick: boolean
+  signal?: AbortSignal
+}
+
+/**
+ * The same route through the origin and directly: first sequentially (one connection, the two
+ * alternating request by request, so both see the same moments of a noisy machine), then under load
+ * (`connections` at once, direct–origin–origin–direct). Any non-2xx answer fails the step.
+ */
+export async function measureOrigin(options: MeasureOriginOptions): Promise<OriginReport> {
+  const direct = new Client(options.api, options.path, 1)
+  const origin = new Client(options.origin, options.path, 1)
+  const directLoad = new Client(options.api, options.path, options.connections)
+  const originLoad = new Client(options.origin, options.path, options.connections)
+  try {
+    await direct.requests(WARMUP_REQUESTS)
+    await origin.requests(WARMUP_REQUESTS)
+    const sequential = { direct: [] as number[], origin: [] as number[] }
+    for (let i = 0; i < options.requests; i++) {
+      if (i % 100 === 0) options.signal?.throwIfAborted()
+      sequential.direct.push(...(await direct.requests(1)))
+      sequential.origin.push(...(await origin.requests(1)))
+    }
+
+    const loaded = { direct: { latencies: [] as number[], rps: [] as number[] }, origin: { latencies: [] as number[], rps: [] as number[] } }
+    for (const [name, client] of [['direct', directLoad], ['origin', originLoad], ['origin', originLoad], ['direct', directLoad]] as const) {
+      options.signal?.throwIfAborted()
+      const { latencies, rps } = await client.during(options.duration)
+      loaded[name].latencies.push(...latencies)
+      loaded[name].rps.push(rps)
+    }
+
+    const seq = { direct: latencyOf(sequential.direct), origin: latencyOf(sequential.origin) }
+    const underLoad = {
+      direct: { ...latencyOf(loaded.direct.latencies), requests: loaded.direct.latencies.length, rps: mean(loaded.direct.rps) },
+      origin: { ...latencyOf(loaded.origin.latencies), requests: loaded.origin.latencies.length, rps: mean(loaded.origin.rps) },
+    }
+    const addedP50Ms = round(seq.origin.p50Ms - seq.direct.p50Ms)
+    return {
+      origin: options.origin,
+      api: options.api,
+      path: options.path,
+      sequential: { requests: options.requests, ...seq, addedP50Ms, addedP99Ms: round(seq.origin.p99Ms - seq.direct.p99Ms) },
+      underLoad: {
+        connections: options.connections,
+        duration: options.duration,
+        ...underLoad,
+        addedP50Ms: round(underLoad.origin.p50Ms - underLoad.direct.p50Ms),
+        addedP99Ms: round(underLoad.origin.p99Ms - underLoad.direct.p99Ms),
+      },
+      target: {
+        maxAddedP50Ms: ORIGIN_MAX_ADDED_P50_MS,
+        verdict: options.quick ? 'not judged' : addedP50Ms <= ORIGIN_MAX_ADDED_P50_MS ? 'reached' : 'missed',
+      },
+    }
+  } finally {
+    for (const client of [direct, origin, directLoad, originLoad]) client.close()
+  }
+}
