@@ -11,6 +11,8 @@ const nextConfig: NextConfig = {
   compress: false,
   // The lab has no images to optimize, and the optimizer would fetch any same-origin URL, /api included.
   images: { unoptimized: true },
+  // …so its native image library (sharp, ≈ 19 MB) need not ship in the standalone output.
+  outputFileTracingExcludes: { '*': ['../../node_modules/.pnpm/sharp@*/**', '../../node_modules/.pnpm/@img+*/**'] },
   typedRoutes: true,
 }
 
