@@ -40,17 +40,21 @@ export function createApiProxy(apiUrl: string): (req: IncomingMessage, res: Serv
 
   return function proxy(req, res) {
     if (Number(req.headers['content-length']) > BODY_LIMIT) return tooLarge(res)
+    const client = req.socket.remoteAddress
+    // The connection is already gone (a header cannot be undefined: sending one would throw).
+    if (client === undefined) return void res.destroy()
     const headers: Record<string, string | string[] | undefined> = {}
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.headers[name]
       if (value !== undefined) headers[name] = value
     }
     // The client is whoever this connection comes from: the API keys its per-client limits on it.
-    headers['x-forwarded-for'] = req.socket.remoteAddress
+    headers['x-forwarded-for'] = client
     // The API judges Origin and cookie security against the host the browser used.
     if (req.headers.host) headers['x-forwarded-host'] = req.headers.host
     headers['x-forwarded-proto'] = 'http'
 
+    // Node's parser already refused what its client would refuse to send (control or non-ASCII bytes in the path).
     const upstream = send({ protocol: api.protocol, hostname: api.hostname, port: api.port, method: req.method, path: req.url, headers, agent })
     let refused = false
     // The browser went away (or the response was cut): the API stops working for nobody.

@@ -197,6 +197,24 @@ test('headers trickled in slower than the request timeout get a 408', async () =
   assert.ok(performance.now() - started < REQUEST_TIMEOUT_MS + 1000)
 })
 
+test("requests Node's parser refuses get the lab's JSON errors, and the origin keeps serving", async () => {
+  const raw = async (bytes: Buffer) => {
+    const socket = connect(port, '127.0.0.1')
+    let answer = ''
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk))
+    socket.end(bytes)
+    await once(socket, 'close')
+    return answer
+  }
+  const badPath = await raw(Buffer.concat([Buffer.from('GET /api/'), Buffer.from([0xff]), Buffer.from(' HTTP/1.1\r\nHost: lab\r\n\r\n')]))
+  assert.match(badPath, /^HTTP\/1\.1 400 /)
+  assert.match(badPath, /"code":"BAD_REQUEST"/)
+  const hugeHeaders = await raw(Buffer.from(`GET /api/echo HTTP/1.1\r\nHost: lab\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`))
+  assert.match(hugeHeaders, /^HTTP\/1\.1 431 /)
+  assert.match(hugeHeaders, /"code":"HEADERS_TOO_LARGE"/)
+  assert.equal((await send('/api/echo')).status, 200)
+})
+
 test('Server-Sent Events pass unbuffered, and a client that goes away closes the API stream within a second', async () => {
   const since = upstream.received.length
   const req = request({ host: '127.0.0.1', port, path: '/api/records', agent: false })
