@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
-import { pipeline, Transform } from 'node:stream'
+import { Transform } from 'node:stream'
 import { sendProblem } from './problem.ts'
 
 /** The API's own body limit (`bodyLimit` in apps/api/src/app.ts): a larger body is refused here, before the API sees any of it. */
@@ -63,10 +63,15 @@ export function createApiProxy(apiUrl: string): (req: IncomingMessage, res: Serv
     })
     upstream.once('response', (response) => {
       const passed: OutgoingHttpHeaders = {}
-      for (const [name, value] of Object.entries(response.headers)) if (!HOP_BY_HOP.has(name)) passed[name] = value
+      for (const name in response.headers) if (!HOP_BY_HOP.has(name)) passed[name] = response.headers[name]
       res.writeHead(response.statusCode ?? 502, passed)
-      // Each chunk is written as it arrives; if either side ends early, both are closed.
-      pipeline(response, res, () => {})
+      // Each chunk is written as it arrives. (pipeline() would do as below at the price of an
+      // AbortController and a DOMException per request, a tenth of the proxy's CPU.)
+      response.pipe(res)
+      // The API's side cut short: so is the browser's, never passed off as complete.
+      response.once('close', () => {
+        if (!response.complete) res.destroy()
+      })
     })
     upstream.on('error', () => {
       if (refused || res.destroyed || res.writableEnded) return

@@ -231,6 +231,21 @@ test('Server-Sent Events pass unbuffered, and a client that goes away closes the
   assert.ok(closedAt - left < 1000, 'the API stream was still open a second after the client left')
 })
 
+test('an answer the API cuts short is cut short for the browser too, never passed off as complete', async () => {
+  const outcome = await new Promise<string>((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/cut', agent: false }, (res) => {
+      res.resume()
+      res.on('end', () => resolve('complete'))
+      res.on('error', () => resolve('cut'))
+      res.on('close', () => resolve(res.complete ? 'complete' : 'cut'))
+    })
+    req.on('error', () => resolve('cut'))
+    req.end()
+    setTimeout(() => resolve('still open'), 3000).unref()
+  })
+  assert.equal(outcome, 'cut')
+})
+
 test('a client that goes away before the API answers aborts the API request at once', async () => {
   const since = upstream.received.length
   const req = request({ host: '127.0.0.1', port, path: '/api/slow', agent: false })

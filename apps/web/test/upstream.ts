@@ -25,6 +25,7 @@ export interface Upstream {
 /**
  * - `/api/echo`: answers once the body is in, with what arrived, two cookies and a header of its own
  * - `/api/records`: a Server-Sent Events stream that sends one event and stays open
+ * - `/api/cut`: starts an answer, then drops the connection
  * - `/api/slow`: answers after 5 s
  * - `/api/health`: a healthy API, for the pages' store health
  */
@@ -47,6 +48,12 @@ export async function startUpstream(): Promise<Upstream> {
     if (req.url === '/api/records') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' })
       res.write('event: record\ndata: {"n":1}\n\n')
+      return
+    }
+    if (req.url === '/api/cut') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
+      res.write('{"half":')
+      setTimeout(() => res.destroy(), 50)
       return
     }
     if (req.url === '/api/slow') {
