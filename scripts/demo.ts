@@ -1,6 +1,6 @@
 // `pnpm demo`: starts the built API in the demo profile (secrets generated, demo users seeded), on
-// the configured stores or local ones, and the built web lab in front of it (Next's standalone
-// server, which proxies /api to the API); prints the URL and stops both on Ctrl-C.
+// the configured stores or local ones, and the built web lab in front of it (its origin server,
+// which proxies /api to the API and serves Next's pages); prints the URL and stops both on Ctrl-C.
 // `pnpm demo --replicas N`: the docker-compose topology instead of one API: N API processes behind
 // nginx on PORT, sharing stores and secrets (docker/src/replicas.ts), for the replicas view.
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -11,7 +11,7 @@ import type { ReplicaTopology } from '../docker/src/replicas.ts'
 
 const root = new URL('../', import.meta.url)
 const apiServer = fileURLToPath(new URL('apps/api/dist/server.js', root))
-const webServer = fileURLToPath(new URL('apps/web/.next/standalone/apps/web/server.js', root))
+const webServer = fileURLToPath(new URL('apps/web/.next/standalone/apps/web/server/main.ts', root))
 const apiPort = process.env.PORT ?? '4000'
 const webPort = process.env.WEB_PORT ?? '3000'
 let apiUrl = process.env.API_URL ?? `http://127.0.0.1:${apiPort}`
@@ -62,11 +62,9 @@ if (options.replicas === undefined) {
     stop(1)
   })
 }
-// The standalone server reads PORT and HOSTNAME; API_URL is read per request by its /api proxy;
 // LAB_PROFILE and LAB_ROOT let its bench page start runs of packages/bench (demo profile only).
 start('the web lab', webServer, {
-  PORT: webPort,
-  HOSTNAME: process.env.WEB_HOST ?? '127.0.0.1',
+  WEB_PORT: webPort,
   API_URL: apiUrl,
   LAB_PROFILE: process.env.LAB_PROFILE ?? 'demo',
   LAB_ROOT: fileURLToPath(root),

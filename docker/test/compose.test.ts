@@ -100,6 +100,8 @@ test('the API runs as two replicas with the same secrets from .env, behind nginx
   }
   assert.equal(one?.LAB_PROFILE, '${LAB_PROFILE:-demo}')
   assert.equal(compose.services.web?.environment?.API_URL, 'http://nginx:8080')
+  // The web lab hides the demo-only views unless it runs in the API's profile.
+  assert.equal(compose.services.web?.environment?.LAB_PROFILE, one?.LAB_PROFILE)
 
   const conf = await readFile(COMPOSE_CONF, 'utf8')
   assert.equal(conf, await renderComposeConf(compose), 'docker/nginx/conf.d/lab.conf is stale: pnpm --filter @lab/docker render')

@@ -84,12 +84,12 @@ test('the API image holds production dependencies only: pnpm deploy --prod', asy
   assert.ok(runtime?.instructions.includes('CMD ["node", "dist/server.js"]'))
 })
 
-test("the web image is Next's standalone server, whose traced files leave the dev dependencies out", async () => {
+test("the web image is the web origin in Next's standalone output, whose traced files leave the dev dependencies out", async () => {
   assert.match(await read('apps/web/next.config.ts'), /output: 'standalone'/)
   const [, , , runtime] = stagesOf(await read('apps/web/Dockerfile')) as Stage[]
   const copied = runtime?.instructions.filter((line) => line.startsWith('COPY')).map((line) => line.split(' ')[2])
   assert.deepEqual(copied, ['/repo/apps/web/.next/standalone'])
-  assert.ok(runtime?.instructions.includes('CMD ["node", "apps/web/server.js"]'))
+  assert.ok(runtime?.instructions.includes('CMD ["node", "apps/web/server/main.ts"]'))
 })
 
 test('.dockerignore keeps installed, built and secret files out of the build context', async () => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from '../lab-test.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 /** Every route of the report, baseline first, each strategy followed by its limit probe. */

@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
+import { expect, test } from '../lab-test.ts'
 import { STRATEGIES, type StrategyName } from '@lab/contracts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from '../lab-test.ts'
 import { TOKEN_STRATEGIES } from '@lab/contracts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 

@@ -1,11 +1,14 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from '../lab-test.ts'
 import { STRATEGIES } from '@lab/contracts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
-const PAUSE_SECONDS = 3
+/** Longer than the header's health poll (3 s), so that one falls inside the pause. */
+const PAUSE_SECONDS = 5
 
-test('outage: with Redis paused, jwt and session-pg keep answering, session and jwt-denylist fail fast with 503, all recover', async ({ page }) => {
+test('outage: with Redis paused, jwt and session-pg keep answering, session and jwt-denylist fail fast with 503, all recover; the header says so live', async ({ page }) => {
   await page.goto('/outage')
+  const health = page.getByTestId('store-health')
+  await expect(health).toContainText('Redis up')
   await page.getByTestId('start-probing').click()
   const row = (strategy: string) => page.getByTestId(`outage-${strategy}`)
   for (const strategy of STRATEGIES) await expect(row(strategy).locator('.ticks li.status-ok').nth(1)).toBeAttached()
@@ -14,10 +17,12 @@ test('outage: with Redis paused, jwt and session-pg keep answering, session and 
   await page.getByTestId('pause-redis').click()
   await expect(page.getByTestId('pause-state')).toHaveAttribute('data-paused', 'true')
   await expect(row('session')).not.toHaveAttribute('data-during-503', '0')
+  await expect(health).toContainText('Redis down', { timeout: PAUSE_SECONDS * 1000 })
   const during = screenshotPath('outage-during')
   await page.screenshot({ path: during.path, fullPage: true })
   await expect(page.getByTestId('pause-state')).toHaveAttribute('data-paused', 'false', { timeout: (PAUSE_SECONDS + 5) * 1000 })
   for (const strategy of STRATEGIES) await expect(row(strategy)).not.toHaveAttribute('data-after-ok', '0')
+  await expect(health).toContainText('Redis up', { timeout: 5000 })
 
   const seen = async (strategy: string) => ({
     duringOk: Number(await row(strategy).getAttribute('data-during-ok')),

@@ -1,4 +1,5 @@
-import { expect, test, type Locator } from '@playwright/test'
+import type { Locator } from '@playwright/test'
+import { expect, test } from '../lab-test.ts'
 import { RANGE_ATTACKS, RANGE_WARNING } from '@lab/contracts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 

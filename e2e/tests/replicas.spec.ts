@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from '../lab-test.ts'
 import { MEMORY_SESSION, STRATEGIES } from '@lab/contracts'
 import { REPLICAS_URL } from '../playwright.config.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from '../lab-test.ts'
 import { STRATEGIES } from '@lab/contracts'
 import { ACCESS_TOKEN_TTL } from '../playwright.config.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'

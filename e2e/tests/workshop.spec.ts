@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect, test } from '../lab-test.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 /** The step titles, in order, as the page lists them under "All steps". */

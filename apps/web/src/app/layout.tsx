@@ -4,6 +4,7 @@ import { Suspense, type ReactNode } from 'react'
 import { LabProviders } from '@/components/lab-providers'
 import { Nav } from '@/components/nav'
 import { StoreHealth } from '@/components/store-health'
+import { env } from '@/lib/env'
 import './globals.css'
 
 const inter = localFont({
@@ -22,7 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en" className={inter.variable}>
       <body>
         <a className="skip-link" href="#main">Skip to content</a>
-        <LabProviders>
+        <LabProviders live={env.profile === 'demo'}>
           <header className="site-header">
             <Nav />
             <Suspense fallback={<span className="health">checking stores…</span>}>

@@ -3,9 +3,10 @@ import type { ReactNode } from 'react'
 import { CredentialsProvider } from '@/lib/credentials'
 import { RecordsProvider } from '@/lib/records'
 
-export function LabProviders({ children }: { children: ReactNode }) {
+/** `live`: the API's record stream exists (demo profile). */
+export function LabProviders({ live, children }: { live: boolean; children: ReactNode }) {
   return (
-    <RecordsProvider>
+    <RecordsProvider live={live}>
       <CredentialsProvider>{children}</CredentialsProvider>
     </RecordsProvider>
   )

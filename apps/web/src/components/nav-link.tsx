@@ -3,7 +3,9 @@ import Link from 'next/link'
 import { usePathname } from 'next/navigation'
 import type { ReactNode } from 'react'
 
-export function NavLink({ href, children }: { href: '/' | '/revocation' | '/inspector' | '/outage' | '/replicas' | '/range' | '/workshop' | '/bench'; children: ReactNode }) {
+export type ViewPath = '/' | '/revocation' | '/inspector' | '/outage' | '/replicas' | '/range' | '/workshop' | '/bench'
+
+export function NavLink({ href, children }: { href: ViewPath; children: ReactNode }) {
   const current = usePathname() === href
   return (
     <Link href={href} aria-current={current ? 'page' : undefined}>

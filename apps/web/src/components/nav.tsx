@@ -1,23 +1,34 @@
 import Link from 'next/link'
-import { NavLink } from './nav-link'
+import { env } from '@/lib/env'
+import { isDemoOnly } from '@/lib/views'
+import { NavLink, type ViewPath } from './nav-link'
 import { PresenterToggle } from './presenter-toggle'
 import { RecordsStatus } from './records-status'
 
+const VIEWS: ReadonlyArray<{ href: ViewPath; label: string }> = [
+  { href: '/', label: 'Compare' },
+  { href: '/revocation', label: 'Revocation' },
+  { href: '/inspector', label: 'Token inspector' },
+  { href: '/outage', label: 'Outage' },
+  { href: '/replicas', label: 'Replicas' },
+  { href: '/range', label: 'Attack range' },
+  { href: '/workshop', label: 'Workshop' },
+  { href: '/bench', label: 'Bench' },
+]
+
 export function Nav() {
+  const views = env.profile === 'demo' ? VIEWS : VIEWS.filter((view) => !isDemoOnly(view.href))
   return (
     <nav className="nav" aria-label="Lab views">
       <Link href="/" className="brand">Session <span aria-hidden>vs</span><span className="sr-only">versus</span> JWT Lab</Link>
       <ul>
-        <li><NavLink href="/">Compare</NavLink></li>
-        <li><NavLink href="/revocation">Revocation</NavLink></li>
-        <li><NavLink href="/inspector">Token inspector</NavLink></li>
-        <li><NavLink href="/outage">Outage</NavLink></li>
-        <li><NavLink href="/replicas">Replicas</NavLink></li>
-        <li><NavLink href="/range">Attack range</NavLink></li>
-        <li><NavLink href="/workshop">Workshop</NavLink></li>
-        <li><NavLink href="/bench">Bench</NavLink></li>
+        {views.map((view) => (
+          <li key={view.href}>
+            <NavLink href={view.href}>{view.label}</NavLink>
+          </li>
+        ))}
       </ul>
-      <RecordsStatus />
+      {env.profile === 'demo' && <RecordsStatus />}
       <PresenterToggle />
     </nav>
   )

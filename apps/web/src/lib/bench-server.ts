@@ -30,7 +30,6 @@ export function benchRoot(): string | null {
 
 /** Why a run cannot start from this server, or null when it can. */
 export function benchUnavailable(): string | null {
-  if (env.profile !== 'demo') return 'Runs from the browser exist in the demo profile only (`pnpm demo`).'
   const root = benchRoot()
   if (!root) return 'This web server cannot find the repository (packages/bench): set LAB_ROOT.'
   if (!existsSync(join(root, 'apps', 'api', 'dist', 'app.js'))) return 'The API is not built: run `pnpm build` first.'

@@ -1,4 +1,6 @@
-import 'server-only'
+// The one place the web lab reads its environment. Two readers evaluate this module once each at
+// start-up: the web origin (server/main.ts, plain Node) and Next's server bundle. It uses nothing
+// but Node, so that both can; the browser's bundles never import it.
 import { isAbsolute } from 'node:path'
 
 function profile(value: string | undefined): 'demo' | 'production' {
@@ -13,11 +15,33 @@ function absolutePath(name: string, value: string | undefined): string | null {
   return value
 }
 
-/** The one place the web server reads its environment. */
+function port(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`${name} must be a port number, not ${JSON.stringify(value)}`)
+  return parsed
+}
+
+function httpUrl(name: string, value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new Error(`${name} must be an http(s) URL, not ${JSON.stringify(value)}`)
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search) {
+    throw new Error(`${name} must be an http(s) URL with no path (the API serves /api at its root), not ${JSON.stringify(value)}`)
+  }
+  return url.origin
+}
+
 export const env = {
-  /** where the API listens; every /api/* request of the browser is forwarded there */
-  apiUrl: (process.env.API_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''),
-  /** as the API's: lab-only controls (the bench page's runs) exist in `demo` alone */
+  /** where the API listens; the origin forwards every /api/* request there */
+  apiUrl: httpUrl('API_URL', process.env.API_URL ?? 'http://127.0.0.1:4000'),
+  /** the web origin's address: the browser's only way in */
+  host: process.env.WEB_HOST || '127.0.0.1',
+  port: port('WEB_PORT', process.env.WEB_PORT, 3000),
+  /** as the API's: the attacker routes, the bench runner and the views built on demo-only API routes exist in `demo` alone */
   profile: profile(process.env.LAB_PROFILE),
   /** the repository, for the bench (set by `pnpm demo`); without it the server looks upward from its working directory */
   labRoot: absolutePath('LAB_ROOT', process.env.LAB_ROOT),

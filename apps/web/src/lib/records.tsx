@@ -15,13 +15,17 @@ const RecordsContext = createContext<RecordsValue | null>(null)
 /** Enough for every request on screen; older records are dropped. */
 const KEPT = 2000
 
-/** One connection to the API's live stream (`/api/records`) for the whole lab. */
-export function RecordsProvider({ children }: { children: ReactNode }) {
+/**
+ * One connection to the API's live stream (`/api/records`) for the whole lab, when `live`: the
+ * stream exists in the demo profile only. Without it, no record ever arrives.
+ */
+export function RecordsProvider({ live, children }: { live: boolean; children: ReactNode }) {
   const records = useRef(new Map<string, RequestRecord>())
   const [state, setState] = useState<StreamState>('connecting')
   const [, setVersion] = useState(0)
 
   useEffect(() => {
+    if (!live) return
     const source = new EventSource('/api/records')
     source.onopen = () => setState('live')
     // EventSource reconnects by itself; say so meanwhile.
@@ -34,7 +38,7 @@ export function RecordsProvider({ children }: { children: ReactNode }) {
       setVersion((version) => version + 1)
     })
     return () => source.close()
-  }, [])
+  }, [live])
 
   const get = (requestId: string | null) => (requestId === null ? undefined : records.current.get(requestId))
   return <RecordsContext value={{ state, get }}>{children}</RecordsContext>

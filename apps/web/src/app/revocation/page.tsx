@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
 import { RevocationRunner } from '@/components/revocation/revocation-runner'
+import { env } from '@/lib/env'
 
 export const metadata: Metadata = { title: 'Revocation' }
 
@@ -15,7 +16,7 @@ export default function RevocationPage() {
           its <code>exp</code>, counted down here.
         </p>
       </div>
-      <RevocationRunner />
+      <RevocationRunner thief={env.profile === 'demo'} />
     </>
   )
 }

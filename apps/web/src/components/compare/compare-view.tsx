@@ -8,8 +8,11 @@ import { StrategyPane, type PaneCall } from './strategy-pane'
 
 const DEFAULT_PANES: StrategyName[] = ['session', 'jwt']
 
-/** Strategy panes side by side, their running totals and a chart of round trips over time. */
-export function CompareView() {
+/**
+ * Strategy panes side by side, their running totals and a chart of round trips over time. `thief`:
+ * the lab's stolen-credential replay (app/(demo)/attacker) exists, in the demo profile.
+ */
+export function CompareView({ thief }: { thief: boolean }) {
   const [panes, setPanes] = useState<StrategyName[]>(DEFAULT_PANES)
   const [calls, setCalls] = useState<PaneCall[]>([])
   const { get } = useRecords()
@@ -63,6 +66,7 @@ export function CompareView() {
             strategy={strategy}
             calls={calls.filter((entry) => entry.strategy === strategy)}
             onCall={record}
+            thief={thief}
             choices={[strategy, ...unused]}
             onChangeStrategy={(next) => setPanes(panes.map((current, i) => (i === index ? next : current)))}
             onRemove={panes.length > 2 ? () => setPanes(panes.filter((current) => current !== strategy)) : undefined}

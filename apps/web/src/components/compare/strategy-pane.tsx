@@ -20,12 +20,14 @@ interface StrategyPaneProps {
   choices: StrategyName[]
   onChangeStrategy: (strategy: StrategyName) => void
   onRemove: (() => void) | undefined
+  /** capture the credential at login and offer its replay by the web server (demo profile) */
+  thief: boolean
 }
 
 const MAX_SHOWN = 40
 
 /** One strategy: its actions, what the thief holds, and the timeline of its requests. */
-export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrategy, onRemove }: StrategyPaneProps) {
+export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrategy, onRemove, thief }: StrategyPaneProps) {
   const { tokens, setToken } = useCredentials()
   const [user, setUser] = useState<DemoUser>('alice')
   const [times, setTimes] = useState(5)
@@ -53,8 +55,8 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
     if (!call.ok || !call.body) return
     if (isTokenStrategy(strategy) && call.body.accessToken && call.body.accessTokenExpiresAt) {
       setToken(strategy, { accessToken: call.body.accessToken, expiresAt: call.body.accessTokenExpiresAt, username: call.body.user.username })
-      setStolen({ kind: 'bearer', token: call.body.accessToken })
-    } else if (strategy === 'session' || strategy === 'session-pg') {
+      if (thief) setStolen({ kind: 'bearer', token: call.body.accessToken })
+    } else if (thief && (strategy === 'session' || strategy === 'session-pg')) {
       setStolen(await stealCookie(strategy))
     }
   })
@@ -139,23 +141,27 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
         <button type="button" onClick={logout} disabled={busy}>
           Log out
         </button>
-        <button type="button" className="danger" onClick={replay} disabled={busy || !stolen}>
-          Replay stolen credential
-        </button>
-      </div>
-      <p className="stolen" data-testid="stolen">
-        {stolen ? (
-          <>
-            The thief holds{' '}
-            <code title={stolen.kind === 'cookie' ? stolen.value : stolen.token}>
-              {stolen.kind === 'cookie' ? `${stolen.name}=${stolen.value.slice(0, 14)}…` : `Bearer ${stolen.token.slice(0, 18)}…`}
-            </code>
-            , captured at login. A replay sends it from the web server, never from this browser.
-          </>
-        ) : (
-          'Log in: the credential is captured as a thief would capture it, for the replay.'
+        {thief && (
+          <button type="button" className="danger" onClick={replay} disabled={busy || !stolen}>
+            Replay stolen credential
+          </button>
         )}
-      </p>
+      </div>
+      {thief && (
+        <p className="stolen" data-testid="stolen">
+          {stolen ? (
+            <>
+              The thief holds{' '}
+              <code title={stolen.kind === 'cookie' ? stolen.value : stolen.token}>
+                {stolen.kind === 'cookie' ? `${stolen.name}=${stolen.value.slice(0, 14)}…` : `Bearer ${stolen.token.slice(0, 18)}…`}
+              </code>
+              , captured at login. A replay sends it from the web server, never from this browser.
+            </>
+          ) : (
+            'Log in: the credential is captured as a thief would capture it, for the replay.'
+          )}
+        </p>
+      )}
       <ol className="timeline" aria-label={`${strategy} requests, newest first`} data-testid="timeline">
         {shown.map((entry) => (
           <RequestRow key={entry.call.id} call={entry.call} label={entry.label} />

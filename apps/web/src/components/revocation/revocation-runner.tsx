@@ -43,8 +43,12 @@ function verdict(row: Row): { key: string; text: string } {
   return { key: 'pending', text: row.phase === 'idle' ? '–' : `${row.phase}…` }
 }
 
-/** Log in → capture → log out → replay every second, for all four strategies at once. */
-export function RevocationRunner() {
+/**
+ * Log in → capture → log out → replay every second, for all four strategies at once. The capture and
+ * the replay are the lab's thief (app/(demo)/attacker): without it (`thief` false, production) the
+ * table says what each logout revokes and the run is not offered.
+ */
+export function RevocationRunner({ thief }: { thief: boolean }) {
   const [rows, setRows] = useState<Record<StrategyName, Row>>(() => Object.fromEntries(STRATEGIES.map((s) => [s, IDLE])) as Record<StrategyName, Row>)
   const [running, setRunning] = useState(false)
   const [now, setNow] = useState(() => Date.now())
@@ -109,16 +113,23 @@ export function RevocationRunner() {
 
   return (
     <>
-      <div className="actions">
-        <button type="button" className="big" onClick={run} disabled={running} data-testid="run-revocation">
-          {running ? 'Running…' : 'Run: log in, capture, log out, replay'}
-        </button>
-        {running && (
-          <button type="button" className="quiet" onClick={() => (stopped.current = true)}>
-            Stop replaying
+      {thief ? (
+        <div className="actions">
+          <button type="button" className="big" onClick={run} disabled={running} data-testid="run-revocation">
+            {running ? 'Running…' : 'Run: log in, capture, log out, replay'}
           </button>
-        )}
-      </div>
+          {running && (
+            <button type="button" className="quiet" onClick={() => (stopped.current = true)}>
+              Stop replaying
+            </button>
+          )}
+        </div>
+      ) : (
+        <p className="problem" data-testid="no-thief">
+          The run replays a stolen credential from the web server, the lab&apos;s thief, which exists in the demo profile only:
+          start the lab with <code>pnpm demo</code> to run it.
+        </p>
+      )}
       <div className="table-scroll">
         <table className="totals revocation" aria-live="polite">
           <thead>

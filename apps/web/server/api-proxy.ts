@@ -1,0 +1,108 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import { Transform } from 'node:stream'
+import { sendProblem } from './problem.ts'
+
+/** The API's own body limit (`bodyLimit` in apps/api/src/app.ts): a larger body is refused here, before the API sees any of it. */
+export const BODY_LIMIT = 16 * 1024
+
+/**
+ * Request headers the API needs, as the browser sent them. Nothing else passes: not host or
+ * connection, and not a client's X-Forwarded-*, Forwarded or X-Real-IP, which the API would believe
+ * since it trusts this proxy. Origin and Sec-Fetch-Site go through so the API's cross-site check
+ * sees what the browser said; x-lab-replica pins a request to one API replica (the replicas view).
+ */
+const FORWARDED_REQUEST_HEADERS = [
+  'accept',
+  'authorization',
+  'content-length',
+  'content-type',
+  'cookie',
+  'last-event-id',
+  'origin',
+  'sec-fetch-site',
+  'user-agent',
+  'x-lab-replica',
+] as const
+/** The API connection's own business, not the browser's. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'])
+
+/**
+ * A reverse proxy to the API on Node's own HTTP client, over keep-alive connections: bodies stream
+ * both ways (the Server-Sent Events of /api/records unbuffered), a request body is cut at the API's
+ * limit, and the API request is aborted as soon as the browser goes away.
+ */
+export function createApiProxy(apiUrl: string): (req: IncomingMessage, res: ServerResponse) => void {
+  const api = new URL(apiUrl)
+  const secure = api.protocol === 'https:'
+  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
+  const send = secure ? httpsRequest : httpRequest
+
+  return function proxy(req, res) {
+    if (Number(req.headers['content-length']) > BODY_LIMIT) return tooLarge(res)
+    const client = req.socket.remoteAddress
+    // The connection is already gone (a header cannot be undefined: sending one would throw).
+    if (client === undefined) return void res.destroy()
+    const headers: Record<string, string | string[] | undefined> = {}
+    for (const name of FORWARDED_REQUEST_HEADERS) {
+      const value = req.headers[name]
+      if (value !== undefined) headers[name] = value
+    }
+    // The client is whoever this connection comes from: the API keys its per-client limits on it.
+    headers['x-forwarded-for'] = client
+    // The API judges Origin and cookie security against the host the browser used.
+    if (req.headers.host) headers['x-forwarded-host'] = req.headers.host
+    headers['x-forwarded-proto'] = 'http'
+
+    // Node's parser already refused what its client would refuse to send (control or non-ASCII bytes in the path).
+    const upstream = send({ protocol: api.protocol, hostname: api.hostname, port: api.port, method: req.method, path: req.url, headers, agent })
+    let refused = false
+    // The browser went away (or the response was cut): the API stops working for nobody.
+    res.once('close', () => {
+      if (!res.writableFinished) upstream.destroy()
+    })
+    upstream.once('response', (response) => {
+      const passed: OutgoingHttpHeaders = {}
+      for (const name in response.headers) if (!HOP_BY_HOP.has(name)) passed[name] = response.headers[name]
+      res.writeHead(response.statusCode ?? 502, passed)
+      // Each chunk is written as it arrives. (pipeline() would do as below at the price of an
+      // AbortController and a DOMException per request, a tenth of the proxy's CPU.)
+      response.pipe(res)
+      // The API's side cut short: so is the browser's, never passed off as complete.
+      response.once('close', () => {
+        if (!response.complete) res.destroy()
+      })
+    })
+    upstream.on('error', () => {
+      if (refused || res.destroyed || res.writableEnded) return
+      if (res.headersSent) res.destroy()
+      else sendProblem(res, 502, 'API_UNREACHABLE', 'The web lab cannot reach the API')
+    })
+
+    // A request has a body only if it says so (RFC 9112 §6.3); without one, the request goes out at once.
+    if (req.headers['transfer-encoding'] === undefined && !(Number(req.headers['content-length']) > 0)) {
+      upstream.end()
+      return
+    }
+    let received = 0
+    const limit = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        received += chunk.length
+        if (received > BODY_LIMIT) callback(new RangeError('body over the limit'))
+        else callback(null, chunk)
+      },
+    })
+    limit.once('error', () => {
+      refused = true
+      req.unpipe(limit)
+      upstream.destroy()
+      if (!res.headersSent) tooLarge(res)
+      else res.destroy()
+    })
+    req.pipe(limit).pipe(upstream)
+  }
+}
+
+function tooLarge(res: ServerResponse) {
+  sendProblem(res, 413, 'PAYLOAD_TOO_LARGE', `Request body larger than ${BODY_LIMIT} bytes`, { close: true })
+}

@@ -1,0 +1,74 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import { isDemoOnly } from '../src/lib/views.ts'
+import { createApiProxy } from './api-proxy.ts'
+import { rawProblem, sendProblem } from './problem.ts'
+import { pageHeaders } from './security-headers.ts'
+
+export interface OriginOptions {
+  /** where /api/* goes */
+  apiUrl: string
+  /** everything else: Next's request handler */
+  next: (req: IncomingMessage, res: ServerResponse) => Promise<void>
+  /** the demo profile: without it, the demo-only paths (src/lib/views.ts) are not there */
+  demo: boolean
+  /** to receive a whole request, headers and body; past it the client gets a 408 and the connection closes */
+  requestTimeoutMs?: number
+}
+
+/** How often Node looks for requests past their timeout (its default, 30 s, would let a 10 s limit run to 40 s). */
+const TIMEOUT_CHECK_MS = 250
+/** A path no route of the app matches: Next answers it with the not-found page and a 404. */
+const NO_ROUTE = '/_not-in-this-lab'
+
+/** The path as Next will route it: dot segments resolved (WHATWG URL, as Next does), slashes collapsed; null when unparsable. */
+function routedPath(url: string): string | null {
+  try {
+    return new URL(`http://origin${url}`).pathname.replace(/\/{2,}/g, '/')
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The web lab's one server: /api/* to the API through a streaming reverse proxy, everything else to
+ * Next, with the lab's security headers on every page, asset and error of its own.
+ */
+export function createOrigin({ apiUrl, next, demo, requestTimeoutMs = 10_000 }: OriginOptions): Server {
+  const proxy = createApiProxy(apiUrl)
+  /** the response in progress on each connection, so a timeout never writes into one already started */
+  const inFlight = new WeakMap<Socket, ServerResponse>()
+
+  const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS }, (req, res) => {
+    inFlight.set(req.socket, res)
+    const url = req.url ?? '/'
+    if (url.startsWith('/api/')) return proxy(req, res)
+    // Decided here, before Next, so that in production no demo-only page or route runs at all.
+    if (!demo) {
+      const path = routedPath(url)
+      if (path === null || isDemoOnly(path)) req.url = NO_ROUTE
+    }
+    const { headers, policy } = pageHeaders()
+    for (const name in headers) res.setHeader(name, headers[name] as string)
+    // Next puts the policy's nonce on its scripts, finding it where a proxy in front would put it.
+    req.headers['content-security-policy'] = policy
+    next(req, res).catch((error: unknown) => {
+      console.error('web origin: Next failed to answer', error)
+      if (!res.headersSent) sendProblem(res, 500, 'INTERNAL_ERROR', 'Internal server error')
+      else res.destroy()
+    })
+  })
+
+  // Requests Node's parser refuses or that do not arrive in time: answered in the lab's format.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const response = inFlight.get(socket)
+    const responding = response !== undefined && response.headersSent && !response.writableFinished
+    if (error.code !== 'ECONNRESET' && socket.writable && !responding) {
+      if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.write(rawProblem(408, 'REQUEST_TIMEOUT', `The request did not arrive within ${requestTimeoutMs / 1000} s`))
+      else if (error.code === 'HPE_HEADER_OVERFLOW') socket.write(rawProblem(431, 'HEADERS_TOO_LARGE', 'Request headers too large'))
+      else socket.write(rawProblem(400, 'BAD_REQUEST', 'Malformed request'))
+    }
+    socket.destroy()
+  })
+  return server
+}

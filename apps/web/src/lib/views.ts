@@ -1,0 +1,14 @@
+// Which paths exist in the demo profile only, read by the web origin (server/origin.ts, which
+// answers them with the not-found page in production) and by the nav. Plain TypeScript: the origin
+// runs it without Next.
+
+/**
+ * app/(demo)/: the thief's routes (attacker), bench runs, and the views built on API routes that
+ * exist in the demo profile only (outage: the Redis pause; range; replicas; workshop: the range).
+ */
+export const DEMO_ONLY_PATHS = ['/attacker', '/bench', '/outage', '/range', '/replicas', '/workshop'] as const
+
+/** Whether a normalized path (no dot segments, single slashes) is, or is under, a demo-only path. */
+export function isDemoOnly(pathname: string): boolean {
+  return DEMO_ONLY_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`))
+}

@@ -1,0 +1,119 @@
+// The built web lab (`pnpm build`: .next/standalone, served by server/main.ts) in both profiles,
+// in front of a real HTTP server in the API's place.
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { readFile } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import { after, before, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { DEMO_ONLY_PATHS } from '../src/lib/views.ts'
+import { startUpstream, type Upstream } from './upstream.ts'
+
+const STANDALONE = new URL('../.next/standalone/apps/web/', import.meta.url)
+const MAIN = fileURLToPath(new URL('server/main.ts', STANDALONE))
+
+interface Lab {
+  url: string
+  child: ChildProcess
+}
+
+/** Starts the built origin on a free port; ready when it says where it listens. */
+async function startLab(profile: 'demo' | 'production', apiUrl: string): Promise<Lab> {
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', PATH: process.env.PATH, LAB_PROFILE: profile, API_URL: apiUrl, WEB_PORT: '0', NEXT_TELEMETRY_DISABLED: '1' }
+  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: child.stdout })
+  for await (const line of lines) {
+    const url = /^web lab on (http:\/\/\S+)/.exec(line)?.[1]
+    if (url) return { url, child }
+  }
+  throw new Error(`the built web lab (${profile}) exited before listening: run pnpm build first`)
+}
+
+async function stop(lab: Lab | undefined) {
+  if (!lab || lab.child.exitCode !== null) return
+  lab.child.kill('SIGTERM')
+  await once(lab.child, 'exit')
+}
+
+let upstream: Upstream
+let production: Lab
+let demo: Lab
+
+before(async () => {
+  upstream = await startUpstream()
+  ;[production, demo] = await Promise.all([startLab('production', upstream.url), startLab('demo', upstream.url)])
+})
+after(async () => {
+  await Promise.all([stop(production), stop(demo)])
+  await upstream.close()
+})
+
+const VIEWS = ['/outage', '/range', '/bench', '/workshop', '/replicas']
+/** Each demo-only route, asked so that it answers without doing anything (no run, nothing stolen). */
+const ROUTES: Array<{ path: string; init: RequestInit }> = [
+  { path: '/attacker/steal', init: { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } } },
+  { path: '/attacker/replay', init: { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } } },
+  { path: '/bench/run', init: { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } } },
+]
+
+test('in production the demo-only views and routes answer 404, and the nav does not offer them', async () => {
+  for (const path of VIEWS) {
+    const response = await fetch(`${production.url}${path}`)
+    assert.equal(response.status, 404, path)
+    assert.match(await response.text(), /Not in this lab/, path)
+  }
+  for (const { path, init } of ROUTES) assert.equal((await fetch(`${production.url}${path}`, init)).status, 404, path)
+  const page = await (await fetch(production.url)).text()
+  for (const path of VIEWS) assert.doesNotMatch(page, new RegExp(`href="${path}"`), path)
+  // What works without the thief stays.
+  assert.equal((await fetch(`${production.url}/revocation`)).status, 200)
+  assert.equal((await fetch(`${production.url}/inspector`)).status, 200)
+})
+
+test('in the demo profile they are all there, and in the nav', async () => {
+  const page = await (await fetch(demo.url)).text()
+  for (const path of VIEWS) {
+    assert.equal((await fetch(`${demo.url}${path}`)).status, 200, path)
+    assert.match(page, new RegExp(`href="${path}"`), path)
+  }
+  for (const { path, init } of ROUTES) assert.notEqual((await fetch(`${demo.url}${path}`, init)).status, 404, path)
+})
+
+test('the demo-only paths are exactly the routes under app/(demo)', async () => {
+  const manifest = JSON.parse(await readFile(new URL('.next/app-path-routes-manifest.json', STANDALONE), 'utf8')) as Record<string, string>
+  const underDemo = new Set(Object.entries(manifest).filter(([file]) => file.startsWith('/(demo)/')).map(([, route]) => `/${route.split('/')[1]}`))
+  assert.deepEqual([...underDemo].sort(), [...DEMO_ONLY_PATHS].sort())
+})
+
+test("every page carries the lab's security headers, and Next puts the policy's nonce on its scripts", async () => {
+  for (const path of ['/', '/revocation', '/inspector', '/no-such-view']) {
+    const response = await fetch(`${production.url}${path}`)
+    const policy = response.headers.get('content-security-policy') ?? ''
+    const nonce = /'nonce-([^']+)'/.exec(policy)?.[1]
+    assert.ok(nonce, `${path}: a nonce in ${policy}`)
+    assert.match(policy, /frame-ancestors 'none'/)
+    assert.doesNotMatch(policy, /unsafe-eval/)
+    assert.equal(response.headers.get('x-frame-options'), 'DENY')
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff')
+    assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin')
+    assert.ok(response.headers.get('referrer-policy'))
+    assert.ok(response.headers.get('permissions-policy'))
+    const scripts = (await response.text()).match(/<script\b[^>]*>/g) ?? []
+    assert.ok(scripts.length > 0)
+    for (const script of scripts) assert.ok(script.includes(`nonce="${nonce}"`), `${path}: ${script}`)
+  }
+})
+
+test('the image optimizer is off: /_next/image answers 404, for a file it could fetch as for the API', async () => {
+  const page = await (await fetch(production.url)).text()
+  const asset = /<script src="(\/_next\/static\/[^"]+)"/.exec(page)?.[1]
+  assert.ok(asset)
+  const before = upstream.received.length
+  for (const url of [asset, '/api/v1/../records']) {
+    const response = await fetch(`${production.url}/_next/image?url=${encodeURIComponent(url)}&w=64&q=75`)
+    await response.arrayBuffer()
+    assert.equal(response.status, 404, url)
+  }
+  assert.deepEqual(upstream.received.slice(before).filter((entry) => entry.url !== '/api/health'), [])
+})

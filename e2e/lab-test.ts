@@ -1,0 +1,25 @@
+import { expect, test as base } from '@playwright/test'
+
+/**
+ * Playwright's `test`, for every journey of the lab: it also fails when a page reports a
+ * Content-Security-Policy violation, since the pages must satisfy the policy the web origin sends.
+ */
+export const test = base.extend<{ cspViolations: void }>({
+  cspViolations: [
+    async ({ page }, use) => {
+      const violations: string[] = []
+      await page.exposeFunction('labCspViolation', (violation: string) => violations.push(violation))
+      await page.addInitScript(() => {
+        const report = (window as unknown as { labCspViolation: (violation: string) => void }).labCspViolation
+        document.addEventListener('securitypolicyviolation', (event) =>
+          report(`${location.pathname}: ${event.effectiveDirective} refused ${event.blockedURI || 'inline code'}`),
+        )
+      })
+      await use()
+      expect(violations, 'Content-Security-Policy violations').toEqual([])
+    },
+    { auto: true },
+  ],
+})
+
+export { expect }
