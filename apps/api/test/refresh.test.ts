@@ -166,3 +166,13 @@ test('a refresh token of one token strategy is refused by the other', async (t) 
   assert.equal(response.statusCode, 401)
   assert.equal((await refresh(fastify, 'jwt', credential)).statusCode, 200, 'still valid where it was issued')
 })
+
+test('demo profile: ?grace=0 makes one refresh strict, so two tabs at once show both behaviours on one API; production refuses it', async (t) => {
+  const demo = await buildApp(t, { profile: 'demo', refreshReuseGrace: 10 })
+  const { credential } = await login(demo, 'jwt')
+  const strict = await Promise.all([0, 1].map(() => demo.inject({ method: 'POST', url: '/api/jwt/refresh?grace=0', cookies: { rt: credential.cookies.rt as string } })))
+  assert.deepEqual(strict.map((r) => r.statusCode).sort(), [200, 401])
+  const production = await buildApp(t)
+  const refused = await production.inject({ method: 'POST', url: '/api/jwt/refresh?grace=0', cookies: { rt: 'x'.repeat(43) } })
+  assert.equal(refused.statusCode, 400)
+})

@@ -54,6 +54,9 @@ export const LoginResponseSchema = Type.Object({
 })
 export type LoginResponse = Static<typeof LoginResponseSchema>
 
+/** `?grace=0`, demo profile only: this refresh gets no REFRESH_REUSE_GRACE (strict reuse detection), to show both side by side. */
+export const RefreshQuerySchema = Type.Object({ grace: Type.Optional(Type.Literal('0')) }, { additionalProperties: false })
+
 /** `jwt-cookie` answers without `accessToken`: its token travels in an HttpOnly cookie no script can read. */
 export const RefreshResponseSchema = Type.Object({
   user: UserSchema,

@@ -9,6 +9,7 @@ import {
   LoginQuerySchema,
   LoginResponseSchema,
   MeResponseSchema,
+  RefreshQuerySchema,
   RefreshResponseSchema,
   SessionsResponseSchema,
   UsernameParamsSchema,
@@ -114,10 +115,16 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
 
   const { refresh } = strategy
   if (refresh) {
-    scope.post('/refresh', { schema: { response: { 200: RefreshResponseSchema, ...errors } } }, async (request, reply) => {
-      await scope.authThrottle.beforeAttempt(request, null)
-      return { ...(await refresh(request, reply)), strategy: name }
-    })
+    scope.post(
+      '/refresh',
+      { schema: { querystring: RefreshQuerySchema, response: { 200: RefreshResponseSchema, ...errors } } },
+      async (request, reply) => {
+        const strict = request.query.grace === '0'
+        if (strict && scope.config.profile !== 'demo') throw new AppError(400, 'BAD_REQUEST', 'Strict reuse detection on request is a demo-only option')
+        await scope.authThrottle.beforeAttempt(request, null)
+        return { ...(await refresh(request, reply, { strict })), strategy: name }
+      },
+    )
   }
 }
 

@@ -21,7 +21,8 @@ export interface Strategy {
   authenticate(request: FastifyRequest, reply: FastifyReply): Promise<User>
   /** Revokes what this strategy can revoke; harmless when there is nothing to revoke. */
   logout(request: FastifyRequest, reply: FastifyReply): Promise<void>
-  refresh?(request: FastifyRequest, reply: FastifyReply): Promise<AccessGrant & { user: User }>
+  /** `strict`: no reuse grace for this refresh (the demo's two-tabs view shows both behaviours). */
+  refresh?(request: FastifyRequest, reply: FastifyReply, options?: { strict?: boolean }): Promise<AccessGrant & { user: User }>
   /** The user's live logins under this strategy, the request's own marked `current`. */
   listLogins(request: FastifyRequest, user: User): Promise<LoginInfo[]>
   /** Ends one of the user's logins by its listed id; false when the user has no such login. */

@@ -108,10 +108,10 @@ export function tokenStrategy({ name, denylist: makeDenylist, carrier = 'bearer'
           const families = await refreshTokens.revokeUser(userId, name)
           for (const familyId of families) await denylist?.revokeFamily(familyId)
         },
-        async refresh(request, reply) {
+        async refresh(request, reply, options) {
           const presented = request.cookies[refreshCookie(request)]
           if (!presented) throw authMissing()
-          const rotation = await refreshTokens.rotate(presented, name)
+          const rotation = await refreshTokens.rotate(presented, name, options?.strict ? 0 : undefined)
           if (rotation.status !== 'rotated') {
             clearCookies(request, reply)
             if (rotation.status === 'invalid') throw authInvalid('Refresh token invalid, expired or revoked')

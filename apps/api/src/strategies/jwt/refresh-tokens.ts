@@ -58,7 +58,8 @@ export class RefreshTokens {
     return { token, familyId: (rows[0] as { family_id: string }).family_id }
   }
 
-  async rotate(presented: string, strategy: StrategyName): Promise<Rotation> {
+  /** `graceSeconds`: REFRESH_REUSE_GRACE unless the demo asks for strict reuse detection (0). */
+  async rotate(presented: string, strategy: StrategyName, graceSeconds = this.#options.graceSeconds): Promise<Rotation> {
     const token = this.#successorOf(presented)
     const successorHash = sha256(token)
     // The successor inherits the family's expiry: rotation never extends a login past REFRESH_TOKEN_TTL.
@@ -99,7 +100,7 @@ export class RefreshTokens {
              )
              SELECT presented.family_id, users.id, users.username, users.role
              FROM presented LEFT JOIN successor ON true LEFT JOIN users ON users.id = successor.user_id`,
-      values: [sha256(presented), strategy, successorHash, this.#options.graceSeconds],
+      values: [sha256(presented), strategy, successorHash, graceSeconds],
     })
     const reused = again.rows[0]
     if (!reused) return { status: 'invalid' }
