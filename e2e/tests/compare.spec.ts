@@ -7,16 +7,22 @@ import { observe, screenshotPath } from '../reporting/observations.ts'
 const CONTRACT: Record<StrategyName, { redis: number; pg: number }> = {
   session: { redis: 1, pg: 0 },
   'session-pg': { redis: 0, pg: 1 },
+  // while its signed copy is fresh
+  'session-cached': { redis: 0, pg: 0 },
   jwt: { redis: 0, pg: 0 },
   'jwt-denylist': { redis: 1, pg: 0 },
+  'jwt-cookie': { redis: 0, pg: 0 },
 }
 
 /** What a replay of the credential captured before logout gets, per the contract's "logout revokes". */
 const REPLAY_AFTER_LOGOUT: Record<StrategyName, { status: number; code: string }> = {
   session: { status: 401, code: 'AUTH_INVALID' },
   'session-pg': { status: 401, code: 'AUTH_INVALID' },
+  // the stolen copy is still fresh
+  'session-cached': { status: 200, code: '' },
   jwt: { status: 200, code: '' },
   'jwt-denylist': { status: 401, code: 'AUTH_REVOKED' },
+  'jwt-cookie': { status: 200, code: '' },
 }
 
 const TIMES = 3

@@ -5,8 +5,14 @@ import type { TokenStrategy } from './credentials'
 export const STRATEGY_NOTES: Record<StrategyName, { credential: string; checks: string; logout: string }> = {
   session: { credential: 'HttpOnly cookie sid', checks: 'a Redis GET of the session', logout: 'deletes the session: revoked at once' },
   'session-pg': { credential: 'HttpOnly cookie sid_pg', checks: 'a Postgres SELECT of the session', logout: 'deletes the row: revoked at once' },
+  'session-cached': {
+    credential: 'HttpOnly cookies sid_cached + session_cache (a signed copy of the session)',
+    checks: 'nothing while the copy is fresh; a Redis GET once it is stale',
+    logout: 'deletes the session: a stolen fresh copy still works until it goes stale',
+  },
   jwt: { credential: 'Bearer access token (+ refresh cookie rt)', checks: 'nothing but the signature and claims', logout: 'revokes the refresh family only: the access token lives until exp' },
   'jwt-denylist': { credential: 'Bearer access token (+ refresh cookie rt)', checks: 'a Redis lookup of the token id', logout: 'denylists the token id: revoked at once' },
+  'jwt-cookie': { credential: 'access token in HttpOnly cookie at (+ refresh cookie rt)', checks: 'nothing but the signature and claims', logout: 'revokes the refresh family only: the access token lives until exp' },
 }
 
 export function isTokenStrategy(strategy: StrategyName): strategy is TokenStrategy {

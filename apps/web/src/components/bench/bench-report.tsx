@@ -15,7 +15,6 @@ export function MachineLine({ report }: { report: BenchReport }) {
 }
 
 function TargetRow({ target }: { target: TargetSummary }) {
-  const goal = target.target
   return (
     <tr data-testid={`bench-row-${target.name}`} data-ratio={target.ratio} className={`bench-${target.kind}`}>
       <th scope="row">{target.name}</th>
@@ -32,7 +31,6 @@ function TargetRow({ target }: { target: TargetSummary }) {
       <td>{formatMs(target.p99Ms)}</td>
       <td>{target.cpuMicrosPerRequest.toFixed(0)}</td>
       <td>{formatTrips(target.roundTrips)}</td>
-      <td>{goal ? <span className={`goal goal-${goal.met}`}>{formatRatio(goal.reach)} / {formatRatio(goal.stretch)}: {goal.met}</span> : null}</td>
     </tr>
   )
 }
@@ -56,7 +54,6 @@ export function BenchTables({ report }: { report: BenchReport }) {
               <th scope="col">p99 ms</th>
               <th scope="col">CPU µs/req</th>
               <th scope="col">round trips</th>
-              <th scope="col">goal reach / stretch</th>
             </tr>
           </thead>
           <tbody>

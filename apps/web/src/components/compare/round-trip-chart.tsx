@@ -10,8 +10,10 @@ export interface ChartSeries {
 export const STRATEGY_COLORS: Record<StrategyName, string> = {
   session: '#f59e0b',
   'session-pg': '#38bdf8',
+  'session-cached': '#2dd4bf',
   jwt: '#4ade80',
   'jwt-denylist': '#e879f9',
+  'jwt-cookie': '#a5b4fc',
 }
 
 /** Cumulative store round trips per strategy against seconds since the first request. */

@@ -68,7 +68,7 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
   })
   const refresh = run(async () => {
     const call = log('refresh', await apiFetch<RefreshResponse>(`/api/${strategy}/refresh`, { method: 'POST' }))
-    if (isTokenStrategy(strategy) && call.ok && call.body) {
+    if (isTokenStrategy(strategy) && call.ok && call.body?.accessToken) {
       setToken(strategy, { accessToken: call.body.accessToken, expiresAt: call.body.accessTokenExpiresAt, username: call.body.user.username })
     }
   })

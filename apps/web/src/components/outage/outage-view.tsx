@@ -55,7 +55,7 @@ export function OutageView() {
       // Access tokens are short-lived: refresh as a real client would, so expiry is not mistaken for the outage.
       if (token && call.errorCode === 'AUTH_EXPIRED') {
         const refreshed = await apiFetch<RefreshResponse>(`/api/${strategy}/refresh`, { method: 'POST' })
-        if (refreshed.ok && refreshed.body) token = refreshed.body.accessToken
+        if (refreshed.ok && refreshed.body?.accessToken) token = refreshed.body.accessToken
       }
       await sleep(Math.max(0, PROBE_EVERY_MS - call.latencyMs))
     }

@@ -12,8 +12,10 @@ type Hopping = (typeof HOPPING)[number]
 const KEPT_IN: Record<Hopping, string> = {
   session: 'Redis, shared by every replica',
   'session-pg': 'Postgres, shared by every replica',
+  'session-cached': 'shared Redis, plus a signed copy in a cookie that any replica can check',
   jwt: 'nowhere: the signature is checked with the shared secret',
   'jwt-denylist': 'the token itself, plus a denylist in shared Redis',
+  'jwt-cookie': 'nowhere: the token in a cookie, checked with the shared secret',
   [MEMORY_SESSION]: "the memory of the replica that logged in, and no other's",
 }
 
