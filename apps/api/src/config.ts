@@ -102,9 +102,24 @@ function bitsPerChar(value: string): number {
   return bits
 }
 
+/** OWASP ASVS 11.2.3: at least 128 bits of security for keys. */
+const MIN_SECRET_BITS = 128
+const CHARACTER_CLASSES = [/[0-9]/, /[a-z]/, /[A-Z]/, /[^0-9a-zA-Z]/]
+const CLASS_SIZES = [10, 26, 26, 33]
+
+/**
+ * The most a secret of this length and these kinds of character could hold, were every character
+ * random: 32 hex characters hold 128 bits, 32 decimal digits only 106.
+ */
+function nominalBits(value: string): number {
+  const alphabet = CHARACTER_CLASSES.reduce((size, pattern, i) => (pattern.test(value) ? size + (CLASS_SIZES[i] as number) : size), 0)
+  return [...value].length * Math.log2(Math.max(alphabet, 2))
+}
+
 /** Why a secret is weak, or null when it is acceptable. */
 export function secretWeakness(value: string): string | null {
   if (Buffer.byteLength(value) < MIN_SECRET_BYTES) return `shorter than ${MIN_SECRET_BYTES} bytes`
+  if (nominalBits(value) < MIN_SECRET_BITS) return `too few kinds of character to hold ${MIN_SECRET_BITS} bits`
   if (bitsPerChar(value) < MIN_BITS_PER_CHAR) return 'too repetitive to be random'
   if (guessesLog10(value).log10 < MIN_SECRET_GUESSES_LOG10) return 'made of words or patterns an attacker would try first'
   return null

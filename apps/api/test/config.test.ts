@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { ConfigError, loadConfig, redactUrl } from '../src/config.ts'
 
@@ -18,6 +18,14 @@ test('outside the demo profile short or repetitive secrets are refused', () => {
     assert.throws(() => loadConfig({ JWT_SECRET: weak, SESSION_SECRET: strong() }), ConfigError, weak)
     assert.throws(() => loadConfig({ JWT_SECRET: strong(), SESSION_SECRET: weak }), ConfigError, weak)
   }
+})
+
+test('outside the demo profile a secret must be able to hold 128 bits: 32 random digits cannot, 32 hex characters can', () => {
+  const digits = Array.from(randomBytes(32), (byte) => String(byte % 10)).join('')
+  assert.throws(() => loadConfig({ JWT_SECRET: digits, SESSION_SECRET: strong() }), /128 bits/)
+  // A fixed one: zxcvbn may find a word such as "dead" or "beef" in some random hex strings.
+  const hex = createHash('sha256').update('a fixed 128-bit secret').digest('hex').slice(0, 32)
+  assert.equal(loadConfig({ JWT_SECRET: hex, SESSION_SECRET: strong() }).jwtSecret, hex)
 })
 
 test('outside the demo profile a secret made of words is refused, however long', () => {
