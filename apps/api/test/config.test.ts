@@ -36,7 +36,8 @@ test('outside the demo profile a secret made of words is refused, however long',
 
 test('the two secrets must differ, and demo accounts need the demo profile', () => {
   const same = strong()
-  assert.throws(() => loadConfig({ JWT_SECRET: same, SESSION_SECRET: same }), /must differ/)
+  assert.throws(() => loadConfig({ JWT_SECRET: same, SESSION_SECRET: same }), /must all differ/)
+  assert.throws(() => loadConfig({ JWT_SECRET: same, SESSION_SECRET: strong(), SESSION_SECRET_PREVIOUS: same }), /must all differ/)
   assert.throws(() => loadConfig({ JWT_SECRET: strong(), SESSION_SECRET: strong(), SEED_DEMO_USERS: 'true' }), /public/)
   assert.equal(loadConfig({ LAB_PROFILE: 'demo', SEED_DEMO_USERS: 'true' }).seedDemoUsers, true)
 })

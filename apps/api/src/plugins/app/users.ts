@@ -9,6 +9,8 @@ import { guessesLog10 } from '../../guessability.ts'
 
 /** OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane); argon2id is the library's default algorithm. */
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 }
+/** How a hash made with today's parameters begins (PHC string format): any other is upgraded at the next login. */
+const CURRENT_HASH = `$argon2id$v=19$m=${ARGON2.memoryCost},t=${ARGON2.timeCost},p=${ARGON2.parallelism}$`
 
 /** How passwords are hashed and checked. The default runs argon2 on libuv's thread pool, off the event loop. */
 export interface PasswordHasher {
@@ -64,7 +66,16 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
       })
       const row = rows[0]
       const matches = await hasher.verify(row?.password_hash ?? decoyHash, password)
-      return row && matches ? { id: row.id, username: row.username, role: row.role } : null
+      if (!row || !matches) return null
+      // Only now is the password in hand: a hash of older, weaker parameters is replaced by one of today's.
+      if (!row.password_hash.startsWith(CURRENT_HASH)) {
+        await pg.query({
+          name: 'UPDATE users rehash',
+          text: 'UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3',
+          values: [row.id, await hasher.hash(password, ARGON2), row.password_hash],
+        })
+      }
+      return { id: row.id, username: row.username, role: row.role }
     },
     async logIn(request, username, password) {
       const strategy = request.routeOptions.config.strategy ?? null

@@ -48,7 +48,8 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
       const cache = makeCache?.(scope)
       const idleTimeoutMs = config.sessionIdleTimeout * 1000
       const touchIntervalMs = Math.min(60_000, idleTimeoutMs / 4)
-      const signer = new Signer(config.sessionSecret, 'sha256')
+      // Signs with SESSION_SECRET; also accepts cookies signed with the secret it replaces (a rotation).
+      const signer = new Signer([config.sessionSecret, ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : [])], 'sha256')
       const cookie = { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.sessionTtl } as const
 
       const nameOn = (request: FastifyRequest) => cookieNameFor(request, cookieName, cookie.path)
