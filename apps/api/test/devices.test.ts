@@ -112,3 +112,35 @@ test('an admin ends every login of a user under every strategy; a user cannot', 
   const unknown = await fastify.inject({ method: 'DELETE', url: `/api/session/users/nobody-${randomUUID()}/sessions`, headers: headersFor(admin) })
   assert.equal(unknown.statusCode, 404)
 })
+
+test('ending other logins from a login older than five minutes needs the password again (ASVS 7.5.2)', async (t) => {
+  const fastify = await buildApp(t)
+  for (const strategy of ['session-pg', 'jwt'] as const) {
+    const user = await newUser(fastify)
+    const laptop = await loginFrom(fastify, strategy, user, 'Laptop Browser')
+    const phone = await loginFrom(fastify, strategy, user, 'Phone Browser')
+    // The laptop's login happened ten minutes ago.
+    if (strategy === 'session-pg') {
+      await fastify.pg.query(
+        "UPDATE sessions SET data = jsonb_set(data, '{createdAt}', to_jsonb((extract(epoch FROM now()) * 1000 - 600000)::bigint)) WHERE data->>'userAgent' = 'Laptop Browser' AND data->'user'->>'username' = $1",
+        [user.username],
+      )
+    } else {
+      await fastify.pg.query(
+        "UPDATE refresh_tokens SET created_at = now() - interval '10 minutes' WHERE user_agent = 'Laptop Browser' AND user_id = (SELECT id FROM users WHERE username = $1)",
+        [user.username],
+      )
+    }
+    const phoneId = (await list(fastify, strategy, laptop)).find((s) => s.userAgent === 'Phone Browser')?.id as string
+    const end = (payload?: object) =>
+      fastify.inject({ method: 'DELETE', url: `/api/${strategy}/sessions/${phoneId}`, headers: headersFor(laptop), ...(payload ? { payload } : {}) })
+    const bare = await end()
+    assert.equal(bare.statusCode, 401, `${strategy}: ${bare.body}`)
+    assert.equal(bare.json().code, 'REAUTHENTICATION_REQUIRED')
+    const wrong = await end({ password: 'not it' })
+    assert.equal(wrong.json().code, 'INVALID_CREDENTIALS')
+    assert.equal((await end({ password: user.password })).statusCode, 204, `${strategy}: with the password again`)
+    assert.equal((await call(fastify, 'POST', `/api/${strategy}/logout-all`, laptop)).json().code, 'REAUTHENTICATION_REQUIRED')
+    assert.equal((await call(fastify, 'GET', `/api/${strategy}/me`, phone)).statusCode, strategy === 'jwt' ? 200 : 401)
+  }
+})

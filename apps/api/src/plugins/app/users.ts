@@ -38,6 +38,8 @@ export interface UserService {
   logIn(request: FastifyRequest, username: string, password: string): Promise<User>
   create(username: string, password: string, role: Role): Promise<User>
   findByUsername(username: string): Promise<User | null>
+  /** The user's password given again (re-authentication): rate-limited like a login, 401 when wrong. */
+  confirmPassword(request: FastifyRequest, user: User, password: string): Promise<void>
   /**
    * A password change as the routes make it: rate-limited like a login (the current password is a
    * guess too), refused when wrong (401) or when the new one is easy to guess (400 WEAK_PASSWORD).
@@ -105,8 +107,7 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
       })
       return rows[0] ?? null
     },
-    async changePassword(request, user, currentPassword, newPassword) {
-      const event = { userId: user.id, username: user.username, strategy: request.routeOptions.config.strategy ?? null, ip: request.ip }
+    async confirmPassword(request, user, password) {
       await fastify.authThrottle.beforeAttempt(request, user.username)
       const { rows } = await pg.query<{ password_hash: string }>({
         name: 'SELECT users by id',
@@ -114,11 +115,16 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
         values: [user.id],
       })
       const row = rows[0]
-      if (!row || !(await hasher.verify(row.password_hash, currentPassword))) {
+      if (!row || !(await hasher.verify(row.password_hash, password))) {
         await fastify.authThrottle.failed(request, user.username)
-        request.log.warn({ event: 'password.change_failure', ...event }, 'password change refused: wrong current password')
-        throw new AppError(401, 'INVALID_CREDENTIALS', 'Current password is wrong')
+        const strategy = request.routeOptions.config.strategy ?? null
+        request.log.warn({ event: 'reauthentication.failure', userId: user.id, username: user.username, strategy, ip: request.ip }, 'wrong password given again')
+        throw new AppError(401, 'INVALID_CREDENTIALS', 'The password is wrong')
       }
+    },
+    async changePassword(request, user, currentPassword, newPassword) {
+      const event = { userId: user.id, username: user.username, strategy: request.routeOptions.config.strategy ?? null, ip: request.ip }
+      await users.confirmPassword(request, user, currentPassword)
       const guessable = guessesLog10(newPassword, [user.username])
       if (guessable.log10 < MIN_PASSWORD_GUESSES_LOG10) {
         const why = guessable.warning ?? 'It is made of words, names or patterns an attacker tries first.'

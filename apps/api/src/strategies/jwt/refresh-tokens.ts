@@ -148,6 +148,17 @@ export class RefreshTokens {
     }))
   }
 
+  /** When a family's login authenticated: its first token's creation (ms since the epoch), or null. */
+  async authenticatedAt(familyId: string): Promise<number | null> {
+    if (!UUID.test(familyId)) return null
+    const { rows } = await this.#pg.query<{ created_at: Date | null }>({
+      name: 'SELECT refresh_tokens login time',
+      text: 'SELECT min(created_at) AS created_at FROM refresh_tokens WHERE family_id = $1',
+      values: [familyId],
+    })
+    return rows[0]?.created_at?.getTime() ?? null
+  }
+
   /** Ends one of the user's families; false when the user has no such live family. */
   async revokeFamilyOf(userId: string, strategy: StrategyName, familyId: string): Promise<boolean> {
     if (!UUID.test(familyId)) return false

@@ -120,6 +120,11 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
           const live = (await sessions.listOf(user.id)).filter(({ record }) => isLive(record))
           return live.map(({ sessionId, record }) => describe(sessionId, record, current)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))
         },
+        async authenticatedAt(request) {
+          const sessionId = sessionIdOf(request)
+          const record = sessionId === null ? null : await sessions.get(sessionId)
+          return record?.createdAt ?? null
+        },
         async endLogin(user, id) {
           const match = (await sessions.listOf(user.id)).find(({ sessionId }) => publicId(sessionId) === id)
           if (!match) return false
