@@ -127,6 +127,15 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
     return reply.code(204).send(null)
   })
 
+  // An admin ends every login of every user, under every strategy (ASVS 7.4.5), after authenticating again.
+  scope.post('/users/logout-everyone', { schema: { response: noContent } }, async (request, reply) => {
+    const admin = await authenticateAdmin(request, reply)
+    await reauthenticate(request, admin)
+    for (const each of all) await each.revokeEveryone()
+    request.log.warn({ event: 'admin.logout_everyone', adminId: admin.id, strategy: name, ip: request.ip }, 'an admin ended every login of every user')
+    return reply.code(204).send(null)
+  })
+
   scope.post(
     '/password',
     { schema: { body: ChangePasswordBodySchema, response: noContent } },

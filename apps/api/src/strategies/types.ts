@@ -31,6 +31,8 @@ export interface Strategy {
   endLogin(user: User, id: string): Promise<boolean>
   /** Ends what this strategy can end of every login of a user (a password change, "log out everywhere", an admin). */
   revokeUser(userId: string): Promise<void>
+  /** Ends what this strategy can end of every login of every user (an admin, after a breach). */
+  revokeEveryone(): Promise<void>
 }
 
 export interface StrategyModule<Name extends string = StrategyName> {

@@ -112,6 +112,10 @@ export function tokenStrategy({ name, denylist: makeDenylist, carrier = 'bearer'
           const families = await refreshTokens.revokeUser(userId, name)
           for (const familyId of families) await denylist?.revokeFamily(familyId)
         },
+        async revokeEveryone() {
+          await refreshTokens.revokeEveryone(name)
+          await denylist?.revokeEveryone()
+        },
         async refresh(request, reply, options) {
           const presented = request.cookies[refreshCookie(request)]
           if (!presented) throw authMissing()

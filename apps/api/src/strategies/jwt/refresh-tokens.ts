@@ -170,6 +170,15 @@ export class RefreshTokens {
     return (rowCount ?? 0) > 0
   }
 
+  /** Revokes every live family of every user of a strategy. */
+  async revokeEveryone(strategy: StrategyName): Promise<void> {
+    await this.#pg.query({
+      name: 'REVOKE refresh_tokens all',
+      text: 'UPDATE refresh_tokens SET revoked_at = now() WHERE strategy = $1 AND revoked_at IS NULL',
+      values: [strategy],
+    })
+  }
+
   /** Revokes every live family of a user, and says which they were. */
   async revokeUser(userId: string, strategy: StrategyName): Promise<string[]> {
     const { rows } = await this.#pg.query<{ family_id: string }>({

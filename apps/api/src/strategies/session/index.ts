@@ -134,6 +134,9 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
         async revokeUser(userId) {
           await sessions.destroyAllOf(userId)
         },
+        async revokeEveryone() {
+          await sessions.destroyAll()
+        },
       }
     },
   }
