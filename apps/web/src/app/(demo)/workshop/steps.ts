@@ -1,5 +1,5 @@
 import type { LoginResponse, RangeMe, RefreshResponse, StrategyName } from '@lab/contracts'
-import { apiFetch, replayStolen, stealCookie, type ApiCall } from '@/lib/api'
+import { apiFetch, replayStolen, stealCookies, type ApiCall } from '@/lib/api'
 import { decodeToken } from '@/lib/jwt'
 import { DEMO_USERS } from '@/lib/strategies'
 import { forgeUnsigned } from '../range/forge'
@@ -77,7 +77,7 @@ export const STEPS: Step[] = [
     action: 'Log in with session, copy the cookie, log out, replay the copy',
     async run(context) {
       await login(context, 'session')
-      const copy = await stealCookie('session')
+      const copy = await stealCookies('session')
       if (!copy) return context.say('No session cookie to copy: did the login fail?')
       context.log('session logout', await apiFetch('/api/session/logout', { method: 'POST' }))
       const after = context.log('copied cookie, after logout', await replayStolen('session', 'me', copy))
