@@ -36,7 +36,7 @@ function verdict(row: Row): { key: string; text: string } {
     const code = `${row.rejected.status} ${row.rejected.errorCode ?? ''}`.trim()
     return first
       ? { key: 'rejected-immediately', text: `Refused at the first replay after logout (${code})` }
-      : { key: 'rejected-later', text: `The thief got in for ${seconds(row.rejected.startedAt - row.loggedOutAt)} after logout, then was refused (${code})` }
+      : { key: 'rejected-later', text: `The thief got in after logout until the stolen credential's exp, then was refused (${code})` }
   }
   if (row.replays.length > 0) {
     const still = `Still accepted after logout (${row.replays.length} replay${row.replays.length === 1 ? '' : 's'} answered 200)`
@@ -84,7 +84,7 @@ function WindowCell({ row }: { row: Row }) {
           <span className="muted">(last 200, first refusal)</span>
         </>
       )}
-      {bound !== null && <span className="muted window-bound"> · the stolen credential&apos;s exp: {seconds(bound)} after logout</span>}
+      {bound !== null && lastAcceptedMs !== null && <span className="muted window-bound"> · the stolen credential&apos;s exp: {seconds(bound)} after logout</span>}
     </span>
   )
 }

@@ -124,7 +124,7 @@ export const STEPS: Step[] = [
       context.log('session-cached logout', await apiFetch('/api/session-cached/logout', { method: 'POST' }))
       const after = context.log('stolen cookies, after logout', await replayStolen('session-cached', 'me', loot))
       const left = loot.expiresAt ? Math.round((Date.parse(loot.expiresAt) - Date.now()) / 1000) : null
-      context.say(`/me made ${trips(before)} store round trip(s). The stolen cookies, after logout, got ${after.status} ${after.errorCode ?? ''}${left === null ? '' : `; the copy is fresh for another ${left} s`}.`)
+      context.say(`/me made ${trips(before)} store round trip(s). The stolen cookies, after logout, got ${after.status}${after.errorCode ? ` ${after.errorCode}` : ''}${left === null ? '' : `; the copy is fresh for another ${left} s`}.`)
     },
   },
   {
