@@ -31,6 +31,9 @@ export function isRefreshStrategy(strategy: StrategyName): boolean {
   return (REFRESH_STRATEGIES as readonly string[]).includes(strategy)
 }
 
+/** The revocation view's short story: each login's short-lived credential (`?ttl=`, demo profile) lives this long, so the run fits in about 15 s. */
+export const SHORT_TTL_SECONDS = 10
+
 export const DEMO_USERS = {
   alice: { username: 'alice', password: 'alice-password' },
   admin: { username: 'admin', password: 'admin-password' },

@@ -153,7 +153,7 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
               The thief holds <code>{describeStolen(stolen)}</code>
               {stolen.kind === 'bearer'
                 ? ', copied from the page at login, where any script could read it.'
-                : `, taken from the traffic at login${strategy === 'jwt-cookie' ? ` (at ${API_PATH_THIEF.path}, where the origin plays the thief: at goes nowhere else)` : ''}; this page holds only a receipt, no script ever read ${stolen.cookies.length > 1 ? 'them' : 'it'}.`}
+                : `, taken from the traffic at login${strategy === 'jwt-cookie' ? ` to ${API_PATH_THIEF.path}: the cookie travels only under /api/jwt-cookie, where the origin plays the thief` : ''}; this page holds only a receipt, no script ever read ${stolen.cookies.length > 1 ? 'them' : 'it'}.`}
               {stolen.expiresAt && <> It expires at {new Date(stolen.expiresAt).toLocaleTimeString()}.</>} A replay sends it from the web server, never from this browser.
             </>
           ) : (

@@ -159,7 +159,7 @@ export function OutageView() {
               {pause && (
                 <p className="outage-summary">
                   During the pause: {summary.duringOk} answered 200
-                  {summary.duringOk > 0 && ` (${summary.duringOkStoreless === summary.duringOk ? 'all' : summary.duringOkStoreless} without a store round trip)`},{' '}
+                  {summary.duringOkStoreless > 0 && ` (${summary.duringOkStoreless === summary.duringOk ? 'all' : summary.duringOkStoreless} without a store round trip)`},{' '}
                   {summary.during503} failed with 503
                   {summary.during503 > 0 && ` (the slowest in ${formatMs(summary.slowest503)} ms)`}. Since: {summary.afterOk} answered 200
                   {summary.afterFailed > 0 && `, ${summary.afterFailed} failed`}.

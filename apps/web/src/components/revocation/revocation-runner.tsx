@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { STRATEGIES, type LoginResponse, type StrategyName } from '@lab/contracts'
 import { apiFetch, capture, replayStolen, type ApiCall } from '@/lib/api'
-import { DEMO_USERS, STRATEGY_NOTES } from '@/lib/strategies'
+import { DEMO_USERS, SHORT_TTL_SECONDS, STRATEGY_NOTES } from '@/lib/strategies'
 import { replayClass, statusClass } from '../request-row'
 
 type Phase = 'idle' | 'logging in' | 'logging out' | 'replaying' | 'done' | 'failed'
@@ -23,8 +23,6 @@ const IDLE: Row = { phase: 'idle', login: null, logout: null, replays: [], logge
 const REPLAY_EVERY_MS = 1000
 /** A credential still accepted this long after logout (and after its exp, if any) is reported, not replayed forever. */
 const GIVE_UP_AFTER_MS = 5000
-/** The short story's lifetime of each login's short-lived credential (`?ttl=`, demo profile): the whole run fits in about 15 s. */
-export const SHORT_TTL_SECONDS = 10
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
@@ -35,8 +33,8 @@ function verdict(row: Row): { key: string; text: string } {
     const first = row.replays[0] === row.rejected
     const code = `${row.rejected.status} ${row.rejected.errorCode ?? ''}`.trim()
     return first
-      ? { key: 'rejected-immediately', text: `Refused at the first replay after logout (${code})` }
-      : { key: 'rejected-later', text: `The thief got in after logout until the stolen credential's exp, then was refused (${code})` }
+      ? { key: 'rejected-immediately', text: `Refused at once (${code})` }
+      : { key: 'rejected-later', text: `Let in until the credential's exp, then refused (${code})` }
   }
   if (row.replays.length > 0) {
     const still = `Still accepted after logout (${row.replays.length} replay${row.replays.length === 1 ? '' : 's'} answered 200)`
@@ -67,24 +65,17 @@ function WindowCell({ row }: { row: Row }) {
   const bound = row.expiresAt !== null && row.loggedOutAt !== null ? row.expiresAt - row.loggedOutAt : null
   return (
     <span data-testid="window" data-last-accepted-ms={lastAcceptedMs ?? ''} data-refused-ms={refusedMs ?? ''} data-bound-ms={bound ?? ''}>
-      {lastAcceptedMs === null ? (
-        <>
-          <strong>0 s</strong>
-          {refusedMs !== null && <span className="muted"> (first replay, {seconds(refusedMs)} after logout, refused)</span>}
-        </>
-      ) : refusedMs === null ? (
-        <>
-          <strong>≥ {seconds(lastAcceptedMs)}</strong> <span className="muted">so far</span>
-        </>
-      ) : (
-        <>
-          <strong>
-            {seconds(lastAcceptedMs)}–{seconds(refusedMs)}
-          </strong>{' '}
-          <span className="muted">(last 200, first refusal)</span>
-        </>
-      )}
-      {bound !== null && lastAcceptedMs !== null && <span className="muted window-bound"> · the stolen credential&apos;s exp: {seconds(bound)} after logout</span>}
+      <strong className="window-figure">
+        {lastAcceptedMs === null ? '0 s' : refusedMs === null ? `≥ ${seconds(lastAcceptedMs)}` : `${seconds(lastAcceptedMs)}–${seconds(refusedMs)}`}
+      </strong>
+      <span className="muted window-detail">
+        {lastAcceptedMs === null
+          ? 'the first replay was refused'
+          : refusedMs === null
+            ? 'still open'
+            : 'from the last 200 to the first refusal'}
+        {bound !== null && lastAcceptedMs !== null && `; its exp: ${seconds(bound)} after logout`}
+      </span>
     </span>
   )
 }
@@ -182,11 +173,9 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
         <table className="totals revocation" aria-live="polite">
           <thead>
             <tr>
-              <th scope="col">strategy</th>
-              <th scope="col">logout revokes</th>
-              <th scope="col">login, logout</th>
-              <th scope="col">replays of the stolen credential, one a second</th>
-              <th scope="col">window after logout, measured</th>
+              <th scope="col">strategy: logout revokes</th>
+              <th scope="col">the thief&apos;s replays, one a second</th>
+              <th scope="col">window, measured</th>
               <th scope="col">verdict</th>
             </tr>
           </thead>
@@ -196,25 +185,39 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
               const { key, text } = verdict(row)
               return (
                 <tr key={strategy} data-testid={`revocation-${strategy}`} data-verdict={key} data-code={row.rejected?.errorCode ?? ''}>
-                  <th scope="row">{strategy}</th>
-                  <td className="muted">{STRATEGY_NOTES[strategy].logout}</td>
-                  <td className="nowrap">
-                    {row.login && <span className={statusClass(row.login.status)}>{row.login.status}</span>}{' '}
-                    {row.logout && <span className={statusClass(row.logout.status)}>{row.logout.status}</span>}
+                  <th scope="row">
+                    <span className="nowrap">{strategy}</span>
+                    <span className="muted revocation-note">{STRATEGY_NOTES[strategy].logout}</span>
+                  </th>
+                  <td data-label="replays after logout">
+                    <div className="revocation-replays">
+                      {(row.login || row.logout) && (
+                        <span className="muted revocation-steps">
+                          {row.login && (
+                            <>
+                              login <span className={statusClass(row.login.status)}>{row.login.status}</span>
+                            </>
+                          )}{' '}
+                          {row.logout && (
+                            <>
+                              logout <span className={statusClass(row.logout.status)}>{row.logout.status}</span>
+                            </>
+                          )}
+                        </span>
+                      )}
+                      <ol className="ticks" aria-label={`${strategy} replays`}>
+                        {row.replays.map((replay) => (
+                          <li key={replay.id} className={replayClass(replay)} title={`${replay.status} ${replay.errorCode ?? ''}`} data-testid="replay">
+                            {replay.status}
+                          </li>
+                        ))}
+                      </ol>
+                    </div>
                   </td>
-                  <td>
-                    <ol className="ticks" aria-label={`${strategy} replays`}>
-                      {row.replays.map((replay) => (
-                        <li key={replay.id} className={replayClass(replay)} title={`${replay.status} ${replay.errorCode ?? ''}`} data-testid="replay">
-                          {replay.status}
-                        </li>
-                      ))}
-                    </ol>
-                  </td>
-                  <td>
+                  <td data-label="window after logout">
                     <WindowCell row={row} />
                   </td>
-                  <td className={`verdict verdict-${key}`} data-testid="verdict">
+                  <td data-label="verdict" className={`verdict verdict-${key}`} data-testid="verdict">
                     {text}
                     {key === 'accepted' && row.expiresAt !== null && row.phase === 'replaying' && (
                       <span className="countdown" data-testid="countdown">
