@@ -41,5 +41,5 @@ export function pairs(report: BenchReport): Array<{ strategy: TargetSummary; pro
 
 /** A target's result in words; a run too short to judge (a smoke check, the page's own run) is never judged. */
 export function verdictText(target: LimitTarget, judged: boolean): string {
-  return !judged || target.verdict === 'not judged' ? 'not judged: too short a run' : target.verdict
+  return !judged || target.verdict === 'not judged' ? 'not judged' : target.verdict
 }

@@ -1,5 +1,5 @@
 'use client'
-import { Bar, BarChart, CartesianGrid, Cell, LabelList, Legend, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts'
+import { Bar, BarChart, CartesianGrid, Cell, LabelList, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts'
 import { STRATEGIES, type StrategyName } from '@lab/contracts'
 import { PROBE_OF, type TargetName } from '@/lib/bench'
 import { STRATEGY_COLORS } from '../compare/round-trip-chart'
@@ -56,9 +56,8 @@ export function RatioChart({ measurements }: { measurements: readonly Measuremen
           <BarChart data={data} layout="vertical" margin={{ top: 24, right: 48, bottom: 8, left: 8 }} barGap={2}>
             <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" horizontal={false} />
             <XAxis type="number" domain={[0, top]} ticks={ticks} stroke="var(--muted)" tickFormatter={(v: number) => v.toFixed(2)} />
-            <YAxis type="category" dataKey="name" stroke="var(--muted)" width={112} interval={0} />
+            <YAxis type="category" dataKey="name" stroke="var(--muted)" width={128} interval={0} />
             <ReferenceLine x={1} stroke="var(--text)" strokeDasharray="4 3" label={{ value: 'the limit', fill: 'var(--muted)', position: 'top' }} />
-            <Legend formatter={(value: string) => <span style={{ color: 'var(--text)' }}>{value}</span>} />
             <Bar dataKey="value" name="the strategy's /me" isAnimationActive={false} fill="var(--accent)">
               {data.map((d) => (
                 <Cell key={d.name} fill={colorOf(d.name)} />
