@@ -308,3 +308,36 @@ test('in production, demo-only paths never reach their routes, however the path 
     demo.close()
   }
 })
+
+test("jwt-cookie's thief: in the demo profile the origin answers its one path under /api itself, with the at cookie; in production the API gets it", async () => {
+  const seen: Array<{ url: string; cookie: string }> = []
+  const next = async (req: IncomingMessage, res: ServerResponse) => {
+    seen.push({ url: req.url ?? '', cookie: req.headers.cookie ?? '' })
+    res.end()
+  }
+  const demo = createOrigin({ apiUrl: upstream.url, next, demo: true })
+  const production = createOrigin({ apiUrl: upstream.url, next, demo: false })
+  const [demoPort, productionPort] = [await listen(demo), await listen(production)]
+  const post = (to: number, path: string) =>
+    new Promise<number>((resolve, reject) =>
+      request({ host: '127.0.0.1', port: to, path, method: 'POST', headers: { cookie: 'at=a.b.c' }, agent: false }, (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0)))
+        .on('error', reject)
+        .end(),
+    )
+  try {
+    const since = upstream.received.length
+    await post(demoPort, '/api/jwt-cookie/attacker/steal')
+    assert.deepEqual(seen, [{ url: '/attacker/steal', cookie: 'at=a.b.c' }])
+    // Any other path under /api/jwt-cookie is the API's, in the demo profile too.
+    await post(demoPort, '/api/jwt-cookie/me')
+    await post(productionPort, '/api/jwt-cookie/attacker/steal')
+    assert.equal(seen.length, 1)
+    assert.deepEqual(
+      upstream.received.slice(since).map((entry) => entry.url),
+      ['/api/jwt-cookie/me', '/api/jwt-cookie/attacker/steal'],
+    )
+  } finally {
+    demo.close()
+    production.close()
+  }
+})

@@ -1,7 +1,29 @@
-import { parseServerTiming, REPLICA_HEADER, REPLICA_PIN_HEADER, type ErrorBody, type ServerTimingEntry, type StrategyName } from '@lab/contracts'
+import {
+  AUTH_REASON_HEADER,
+  parseServerTiming,
+  REPLICA_HEADER,
+  REPLICA_PIN_HEADER,
+  type ErrorBody,
+  type ServerTimingEntry,
+  type StrategyName,
+} from '@lab/contracts'
+import { isCookieStrategy, type CookieStrategy } from './strategies'
+import { API_PATH_THIEF } from './views'
 
-/** A credential captured by the "attacker" and sent again later. */
-export type StolenCredential = { kind: 'cookie'; name: string; value: string } | { kind: 'bearer'; token: string }
+/**
+ * Cookies the thief took and keeps on the web server (lib/thief.ts): the page holds this receipt,
+ * with their names and sizes, never their values, which no script may read.
+ */
+export interface StolenCookies {
+  kind: 'cookies'
+  id: string
+  cookies: Array<{ name: string; length: number }>
+  /** the earliest `exp` among them (the session_cache copy, the at token), as the thief reads it; null for opaque session ids */
+  expiresAt: string | null
+}
+
+/** A credential captured by the "attacker" and sent again later: a bearer token the page itself held, or pocketed cookies. */
+export type StolenCredential = StolenCookies | { kind: 'bearer'; token: string; expiresAt: string | null }
 
 /** One request as the lab shows it: what was sent, what came back, and what it cost. */
 export interface ApiCall<T = unknown> {
@@ -20,6 +42,8 @@ export interface ApiCall<T = unknown> {
   requestId: string | null
   /** the API replica that answered (`x-replica`) */
   replica: string | null
+  /** why a token was refused (`x-auth-reason`, demo profile only) */
+  authReason: string | null
   /** the raw `Server-Timing` header, and its entries */
   serverTimingHeader: string | null
   serverTiming: ServerTimingEntry[]
@@ -58,6 +82,7 @@ async function send<T>(url: string, init: RequestInit, meta: Pick<ApiCall, 'meth
       message: error?.message ?? null,
       requestId: response.headers.get('x-request-id'),
       replica: response.headers.get(REPLICA_HEADER),
+      authReason: response.headers.get(AUTH_REASON_HEADER),
       serverTimingHeader: response.headers.get('server-timing'),
       serverTiming: parseServerTiming(response.headers.get('server-timing')),
       latencyMs,
@@ -74,6 +99,7 @@ async function send<T>(url: string, init: RequestInit, meta: Pick<ApiCall, 'meth
       message: (error as Error).message,
       requestId: null,
       replica: null,
+      authReason: null,
       serverTimingHeader: null,
       serverTiming: [],
       latencyMs: performance.now() - start,
@@ -91,15 +117,31 @@ export function apiFetch<T = unknown>(path: `/api/${string}`, { method = 'GET', 
   return send<T>(path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) }, { method, path, via: 'browser' })
 }
 
-/** Asks the web server to read this browser's session cookie, as a thief who got hold of it would have it. */
-export async function stealCookie(strategy: 'session' | 'session-pg'): Promise<StolenCredential | null> {
-  const response = await fetch('/attacker/steal', {
+/**
+ * Has the thief take this browser's credential cookies as they travel, and keep them (see
+ * app/(demo)/attacker/steal): from /attacker/steal, where the Path=/ cookies go, or, for
+ * `jwt-cookie`, from the one path under /api/jwt-cookie where the origin plays the thief.
+ */
+export async function stealCookies(strategy: CookieStrategy): Promise<StolenCookies | null> {
+  const response = await fetch(strategy === 'jwt-cookie' ? API_PATH_THIEF.path : API_PATH_THIEF.route, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ strategy }),
     cache: 'no-store',
   })
-  return response.ok ? ((await response.json()) as StolenCredential) : null
+  return response.ok ? ((await response.json()) as StolenCookies) : null
+}
+
+/** What the thief takes right after a login: the bearer token the page was handed, or the strategy's cookies. */
+export async function capture(strategy: StrategyName, login: { accessToken?: string; accessTokenExpiresAt?: string }): Promise<StolenCredential | null> {
+  if (login.accessToken) return { kind: 'bearer', token: login.accessToken, expiresAt: login.accessTokenExpiresAt ?? null }
+  return isCookieStrategy(strategy) ? stealCookies(strategy) : null
+}
+
+/** The stolen credential in a few words: what it is, never a secret the page should not hold. */
+export function describeStolen(stolen: StolenCredential): string {
+  if (stolen.kind === 'bearer') return `Bearer ${stolen.token.slice(0, 18)}…`
+  return stolen.cookies.map(({ name, length }) => `${name} (${length} characters)`).join(' + ')
 }
 
 /** Sends a stolen credential to the API from the web server, not from this browser (see app/attacker/replay). */
