@@ -1,30 +1,38 @@
 'use client'
+import { useId, useState } from 'react'
 import type { ApiCall } from '@/lib/api'
+import { explainCommand } from '@/lib/commands'
+import { outcomeOf, type Actor, type Outcome } from '@/lib/outcome'
 import { useRecords } from '@/lib/records'
 import { formatMs, measure } from '@/lib/round-trips'
+import { OutcomeChip } from './outcome'
+import { Waterfall, WaterfallTrack } from './waterfall'
 
-export function statusClass(status: number): string {
-  if (status >= 200 && status < 300) return 'status status-ok'
-  if (status >= 500 || status === 0) return 'status status-down'
-  return 'status status-denied'
+interface RequestRowProps {
+  call: ApiCall
+  label: string
+  /** whom the request stands for; by default a thief's replay is the attacker and the rest the owner */
+  actor?: Actor
+  /** what its status means when the view knows better than the status (a login lost on another replica) */
+  meaning?: Outcome
+  /** one line: who answered and what, without the round trips and timing (tables that compare many requests) */
+  compact?: boolean
 }
 
-/** A thief's replay that got in is the attacker's success: danger, never the green of a normal 200. */
-export function replayClass(call: ApiCall): string {
-  return call.via === 'attacker' && call.ok ? 'status status-stolen' : statusClass(call.status)
-}
-
-/** One request in a timeline: status, latency, error code, and each store round trip as its own mark. */
-export function RequestRow({ call, label }: { call: ApiCall; label: string }) {
+/** One request in a timeline: status in the colour of its meaning, each store round trip, and its timing as the server and this browser measured it. */
+export function RequestRow({ call, label, actor, meaning, compact = false }: RequestRowProps) {
   const { get } = useRecords()
+  const [open, setOpen] = useState(false)
+  const timingId = useId()
   const measured = measure(call, get(call.requestId))
-  const total = measured.serverMs ?? call.latencyMs
+  const outcome = meaning ?? outcomeOf(call.status, actor ?? (call.via === 'attacker' ? 'attacker' : 'owner'))
   return (
     <li
-      className="request"
+      className={compact ? 'request request-compact' : 'request'}
       data-testid="request"
       data-label={label}
       data-status={call.status}
+      data-outcome={outcome}
       data-code={call.errorCode ?? ''}
       data-source={measured.source}
       data-redis={measured.redis}
@@ -41,8 +49,8 @@ export function RequestRow({ call, label }: { call: ApiCall; label: string }) {
             </span>
           )}
         </span>
-        <span className={replayClass(call)} data-testid="status">
-          {call.status || 'no answer'}
+        <span data-testid="status">
+          <OutcomeChip outcome={outcome}>{call.status || 'no answer'}</OutcomeChip>
         </span>
         {call.errorCode && (
           <code className="error-code" data-testid="error-code">
@@ -54,40 +62,48 @@ export function RequestRow({ call, label }: { call: ApiCall; label: string }) {
             {call.authReason}
           </code>
         )}
-        <span className="latency" title="measured in the browser, round trip through the web server">
-          {formatMs(call.latencyMs)} ms
+        <span className="latency" data-testid="timing-figures">
+          {measured.serverMs !== null && (
+            <span title="the API's own time for this request (Server-Timing total)">
+              server <strong data-testid="server-ms">{formatMs(measured.serverMs)}</strong> ms ·{' '}
+            </span>
+          )}
+          <span title="measured in this browser: through the web origin's proxy to the API and back">browser {formatMs(call.latencyMs)} ms</span>
         </span>
-      </div>
-      <div className="marks-row">
-        {measured.marks.length === 0 ? (
-          <span className="no-trips">no store round trip</span>
-        ) : (
-          <ol className="marks" aria-label="store round trips">
-            {measured.marks.map((mark, index) => (
-              <li key={index} className={`mark mark-${mark.store}${mark.ok ? '' : ' mark-failed'}`} data-testid="round-trip" data-store={mark.store}>
-                <span className="mark-store">{mark.store === 'pg' ? 'Postgres' : 'Redis'}</span> <code>{mark.command}</code>{' '}
-                {formatMs(mark.durationMs)} ms{mark.ok ? '' : ' (no answer)'}
-              </li>
-            ))}
-          </ol>
+        {!compact && (
+          <button type="button" className="quiet timing-toggle" aria-expanded={open} aria-controls={timingId} onClick={() => setOpen(!open)}>
+            timing
+          </button>
         )}
-        <span className="source" title="where the round trips shown come from">
-          {measured.source === 'record' ? 'live record' : 'Server-Timing'}
-        </span>
       </div>
-      {measured.source === 'record' && measured.marks.length > 0 && (
-        <div className="track" aria-hidden>
-          {measured.marks.map((mark, index) => (
-            <span
-              key={index}
-              className={`track-mark mark-${mark.store}`}
-              style={{
-                left: `${Math.min(100, ((mark.startMs ?? 0) / total) * 100)}%`,
-                width: `${Math.max(1.5, Math.min(100, (mark.durationMs / total) * 100))}%`,
-              }}
-            />
-          ))}
-        </div>
+      {!compact && (
+        <>
+          <div className="marks-row">
+            {measured.marks.length === 0 ? (
+              <span className="no-trips">no store round trip</span>
+            ) : (
+              <ol className="marks" aria-label="store round trips">
+                {measured.marks.map((mark, index) => (
+                  <li
+                    key={index}
+                    className={`mark mark-${mark.store}${mark.ok ? '' : ' mark-failed'}`}
+                    title={explainCommand(mark.store, mark.command, call.path)}
+                    data-testid="round-trip"
+                    data-store={mark.store}
+                  >
+                    <span className="mark-store">{mark.store === 'pg' ? 'Postgres' : 'Redis'}</span> <code>{mark.command}</code> {formatMs(mark.durationMs)} ms
+                    {mark.ok ? '' : ' (no answer)'}
+                  </li>
+                ))}
+              </ol>
+            )}
+            <span className="source" title="where the round trips shown come from">
+              {measured.source === 'record' ? 'live record' : 'Server-Timing'}
+            </span>
+          </div>
+          <WaterfallTrack measured={measured} />
+          {open && <Waterfall id={timingId} call={call} measured={measured} />}
+        </>
       )}
     </li>
   )

@@ -8,7 +8,9 @@ export interface Measured {
   pg: number
   /** with start offsets only when they come from the live record */
   marks: Array<Pick<RoundTrip, 'store' | 'command' | 'durationMs'> & { startMs: number | null; ok: boolean }>
+  /** the server's `total` and `auth` (null: not reported, e.g. no credential was checked) */
   serverMs: number | null
+  authMs: number | null
 }
 
 export function measure(call: ApiCall, record: RequestRecord | undefined): Measured {
@@ -19,6 +21,7 @@ export function measure(call: ApiCall, record: RequestRecord | undefined): Measu
       pg: record.roundTrips.filter((rt) => rt.store === 'pg').length,
       marks: record.roundTrips,
       serverMs: record.durationMs,
+      authMs: record.authMs,
     }
   }
   const counts = countRoundTrips(call.serverTimingHeader)
@@ -34,6 +37,7 @@ export function measure(call: ApiCall, record: RequestRecord | undefined): Measu
       ok: true,
     })),
     serverMs: call.serverTiming.find((entry) => entry.name === 'total')?.dur ?? null,
+    authMs: call.serverTiming.find((entry) => entry.name === 'auth')?.dur ?? null,
   }
 }
 

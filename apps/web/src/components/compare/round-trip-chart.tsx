@@ -1,24 +1,31 @@
 'use client'
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { StrategyName } from '@lab/contracts'
+import { formatSeconds, timeTicks } from '@/lib/ticks'
 
 export interface ChartSeries {
   strategy: StrategyName
   points: Array<{ t: number; trips: number }>
 }
 
+/**
+ * Each strategy's own colour, for its pane and its line: blues for the sessions (session's is
+ * Redis's, session-pg's Postgres's), pinks and white for the JWTs; never a colour that means an
+ * outcome (lib/outcome.ts).
+ */
 export const STRATEGY_COLORS: Record<StrategyName, string> = {
-  session: '#f59e0b',
-  'session-pg': '#38bdf8',
+  session: '#38bdf8',
+  'session-pg': '#818cf8',
   'session-cached': '#2dd4bf',
-  jwt: '#4ade80',
-  'jwt-denylist': '#e879f9',
-  'jwt-cookie': '#a5b4fc',
+  jwt: '#f472b6',
+  'jwt-denylist': '#e2e8f0',
+  'jwt-cookie': '#f9a8d4',
 }
 
 /** Cumulative store round trips per strategy against seconds since the first request. */
 export function RoundTripChart({ series }: { series: ChartSeries[] }) {
   const hasData = series.some((entry) => entry.points.length > 1)
+  const ticks = timeTicks(Math.max(0, ...series.flatMap((entry) => entry.points.map((point) => point.t))))
   return (
     <figure className="chart">
       <figcaption>Store round trips so far, per strategy (x: seconds since the first request)</figcaption>
@@ -27,7 +34,7 @@ export function RoundTripChart({ series }: { series: ChartSeries[] }) {
           <ResponsiveContainer width="100%" height="100%">
             <LineChart margin={{ top: 8, right: 24, bottom: 8, left: 0 }}>
               <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-              <XAxis type="number" dataKey="t" domain={[0, 'dataMax']} stroke="var(--muted)" tickFormatter={(t: number) => `${t.toFixed(t < 10 && !Number.isInteger(t) ? 1 : 0)} s`} />
+              <XAxis type="number" dataKey="t" domain={[0, ticks.at(-1) ?? 1]} ticks={ticks} interval={0} stroke="var(--muted)" tickFormatter={formatSeconds} />
               <YAxis allowDecimals={false} stroke="var(--muted)" />
               <Tooltip contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} labelFormatter={(t) => `${Number(t).toFixed(1)} s`} />
               <Legend />

@@ -4,8 +4,10 @@ import { TOKEN_STRATEGIES, type LoginResponse } from '@lab/contracts'
 import { apiFetch, type ApiCall } from '@/lib/api'
 import { useCredentials, type TokenStrategy } from '@/lib/credentials'
 import { decodeToken, encodeToken, signatureHex } from '@/lib/jwt'
+import { outcomeOf } from '@/lib/outcome'
 import { DEMO_USERS } from '@/lib/strategies'
-import { RequestRow, statusClass } from '../request-row'
+import { OutcomeChip } from '../outcome'
+import { RequestRow } from '../request-row'
 
 const TIME_CLAIMS = ['iat', 'nbf', 'exp'] as const
 
@@ -123,7 +125,7 @@ export function TokenInspector() {
               Login {cookieLogin.login.status}: its body holds <code>{cookieLogin.fields.join(', ') || 'nothing'}</code>
               {cookieLogin.fields.includes('accessToken') ? '' : ', no accessToken'}. The cookies this page&apos;s script can read:{' '}
               <code>{cookieLogin.scriptCookies.join(', ') || 'none'}</code>. Yet <code>GET /api/jwt-cookie/me</code> answered{' '}
-              <span className={statusClass(cookieLogin.me.status)}>{cookieLogin.me.status}</span>: the browser sent the token by itself.
+              <OutcomeChip outcome={outcomeOf(cookieLogin.me.status, 'owner')}>{cookieLogin.me.status}</OutcomeChip>: the browser sent the token by itself.
             </p>
           )}
         </div>
@@ -222,16 +224,21 @@ export function TokenInspector() {
               </button>
             </div>
             {latest && (
-              <p className={`verdict-line ${latest.call.ok ? 'verdict-accepted' : 'verdict-rejected'}`} data-testid="verdict" data-status={latest.call.status} data-code={latest.call.errorCode ?? ''}>
+              <p className="verdict-line" data-outcome={outcomeOf(latest.call.status, latest.label === 'edited' ? 'attacker' : 'owner')} data-testid="verdict" data-status={latest.call.status} data-code={latest.call.errorCode ?? ''}>
                 The {latest.label} token: {latest.call.ok ? 'accepted' : 'rejected'} with {latest.call.status}
                 {latest.call.errorCode ? ` ${latest.call.errorCode}` : ''}
                 {latest.call.message ? `: ${latest.call.message}` : ''}
                 {latest.call.authReason ? ` (reason: ${latest.call.authReason})` : ''}
               </p>
             )}
-            <ol className="timeline">
+            <ol className="timeline" aria-label="Tokens sent, newest first" tabIndex={0}>
               {results.map((result) => (
-                <RequestRow key={result.call.id} call={result.call} label={`${result.label} → ${result.call.path.replace(/^\/api/, '')}`} />
+                <RequestRow
+                  key={result.call.id}
+                  call={result.call}
+                  label={`${result.label} → ${result.call.path.replace(/^\/api/, '')}`}
+                  actor={result.label === 'edited' ? 'attacker' : 'owner'}
+                />
               ))}
             </ol>
           </section>

@@ -3,8 +3,9 @@ import { useEffect, useRef, useState } from 'react'
 import { STRATEGIES, type LoginResponse, type RefreshResponse, type StrategyName } from '@lab/contracts'
 import { apiFetch, type ApiCall } from '@/lib/api'
 import { formatMs, measure } from '@/lib/round-trips'
+import { outcomeClass, outcomeOf } from '@/lib/outcome'
 import { DEMO_USERS, STRATEGY_NOTES, isRefreshStrategy } from '@/lib/strategies'
-import { statusClass } from '../request-row'
+import { OutcomeChip, OutcomeLegend } from '../outcome'
 
 const PROBE_EVERY_MS = 500
 const KEPT = 60
@@ -107,7 +108,7 @@ export function OutageView() {
           <input type="number" min={1} max={10} value={seconds} onChange={(event) => setSeconds(Math.min(10, Math.max(1, Number(event.target.value) || 1)))} data-testid="pause-seconds" />{' '}
           s
         </label>
-        <button type="button" className="danger big" onClick={pauseRedis} disabled={paused} data-testid="pause-redis">
+        <button type="button" className="outage big" onClick={pauseRedis} disabled={paused} data-testid="pause-redis">
           Pause Redis
         </button>
         <span className={paused ? 'banner banner-down' : 'banner'} role="status" data-testid="pause-state" data-paused={paused}>
@@ -119,7 +120,8 @@ export function OutageView() {
           {pauseProblem}
         </p>
       )}
-      <div className="outage-rows">
+      <OutcomeLegend show={['neutral', 'unavailable']} />
+      <div className="outage-rows" data-testid="outage-result">
         {STRATEGIES.map((strategy) => {
           const own = probes[strategy]
           const last = own.at(-1)
@@ -142,7 +144,7 @@ export function OutageView() {
                 <span className="muted">checks {STRATEGY_NOTES[strategy].checks}</span>
                 {last && (
                   <span className="outage-last">
-                    <span className={statusClass(last.status)}>{last.status}</span> {last.errorCode && <code className="error-code">{last.errorCode}</code>}{' '}
+                    <OutcomeChip outcome={outcomeOf(last.status, 'owner')}>{last.status || 'no answer'}</OutcomeChip> {last.errorCode && <code className="error-code">{last.errorCode}</code>}{' '}
                     <span className="latency">{formatMs(last.latencyMs)} ms</span>
                   </span>
                 )}
@@ -151,7 +153,8 @@ export function OutageView() {
                 {own.map((call) => (
                   <li
                     key={call.id}
-                    className={`${statusClass(call.status)}${pause && call.startedAt >= pause.from && call.startedAt < pause.until ? ' in-pause' : ''}`}
+                    className={`${outcomeClass(outcomeOf(call.status, 'owner'))}${pause && call.startedAt >= pause.from && call.startedAt < pause.until ? ' in-pause' : ''}`}
+                    data-outcome={outcomeOf(call.status, 'owner')}
                     title={`${call.status} ${call.errorCode ?? ''} in ${formatMs(call.latencyMs)} ms`}
                   />
                 ))}

@@ -2,7 +2,9 @@
 import { useState } from 'react'
 import { MEMORY_SESSION, STRATEGIES, type LoginResponse } from '@lab/contracts'
 import { apiFetch, type ApiCall } from '@/lib/api'
+import type { Outcome } from '@/lib/outcome'
 import { DEMO_USERS } from '@/lib/strategies'
+import { OutcomeLegend } from '../outcome'
 import { RequestRow } from '../request-row'
 
 /** Every strategy, then the in-memory session that exists only for this view. */
@@ -25,6 +27,9 @@ interface Hop {
   calls: Array<{ label: string; call: ApiCall }>
   verdict: 'survives' | 'lost' | 'failed' | null
 }
+
+/** The owner's login surviving the hop is the normal answer; losing it is the owner turned away. */
+const VERDICT_OUTCOME: Record<NonNullable<Hop['verdict']>, Outcome> = { survives: 'neutral', lost: 'lost', failed: 'unavailable' }
 
 const base = (strategy: Hopping) => (strategy === MEMORY_SESSION ? `/api/replicas/${MEMORY_SESSION}` : `/api/${strategy}`) as `/api/${string}`
 
@@ -103,8 +108,9 @@ export function ReplicasView({ replicas }: { replicas: string[] }) {
         </button>
       </div>
 
-      <div className="table-scroll">
-        <table className="totals revocation" aria-live="polite">
+      <OutcomeLegend show={['neutral', 'lost']} />
+      <div className="table-scroll" role="region" aria-label="Each strategy across the hop" tabIndex={0}>
+        <table className="totals revocation hops" aria-live="polite" data-testid="replicas-result">
           <thead>
             <tr>
               <th scope="col">strategy</th>
@@ -122,10 +128,18 @@ export function ReplicasView({ replicas }: { replicas: string[] }) {
                   <td className="muted">{KEPT_IN[strategy]}</td>
                   <td>
                     <ol className="timeline">
-                      {result?.calls.map(({ label, call }) => <RequestRow key={call.id} call={call} label={label} />)}
+                      {result?.calls.map(({ label, call }, index) => (
+                        <RequestRow
+                          key={call.id}
+                          call={call}
+                          label={label}
+                          compact
+                          meaning={result.verdict === 'lost' && index === result.calls.length - 1 ? 'lost' : undefined}
+                        />
+                      ))}
                     </ol>
                   </td>
-                  <td className={`verdict verdict-${result?.verdict ?? 'pending'}`} data-testid="verdict">
+                  <td className="verdict" data-outcome={result?.verdict ? VERDICT_OUTCOME[result.verdict] : undefined} data-testid="verdict">
                     {result?.verdict === 'survives' && `still alice on ${to}`}
                     {result?.verdict === 'lost' && `${to} has never heard of this session (${result.calls.at(-1)?.call.status} ${result.calls.at(-1)?.call.errorCode ?? ''})`}
                     {result?.verdict === 'failed' && 'the run failed before the hop'}
@@ -143,7 +157,7 @@ export function ReplicasView({ replicas }: { replicas: string[] }) {
           <p className="muted">The same request, {ROUND_ROBIN_REQUESTS} times, with no replica named: nginx hands each to the next replica.</p>
           <ol className="timeline" data-testid="round-robin">
             {turns.map((call, index) => (
-              <RequestRow key={call.id} call={call} label={`health #${index + 1}`} />
+              <RequestRow key={call.id} call={call} label={`health #${index + 1}`} compact />
             ))}
           </ol>
         </section>

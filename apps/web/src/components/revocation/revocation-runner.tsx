@@ -2,8 +2,9 @@
 import { useEffect, useRef, useState } from 'react'
 import { STRATEGIES, type LoginResponse, type StrategyName } from '@lab/contracts'
 import { apiFetch, capture, replayStolen, type ApiCall } from '@/lib/api'
+import { outcomeOf, type Outcome } from '@/lib/outcome'
 import { DEMO_USERS, SHORT_TTL_SECONDS, STRATEGY_NOTES } from '@/lib/strategies'
-import { replayClass, statusClass } from '../request-row'
+import { OutcomeChip, OutcomeLegend } from '../outcome'
 
 type Phase = 'idle' | 'logging in' | 'logging out' | 'replaying' | 'done' | 'failed'
 
@@ -27,21 +28,33 @@ const GIVE_UP_AFTER_MS = 5000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 
-function verdict(row: Row): { key: string; text: string } {
-  if (row.problem) return { key: 'failed', text: row.problem }
+/** The verdict, and its colour: a thief let in at all is danger, even once refused later; a refusal from the first replay is safe. */
+function verdict(row: Row): { key: string; text: string; outcome: Outcome | null } {
+  if (row.problem) return { key: 'failed', text: row.problem, outcome: 'unavailable' }
   if (row.rejected && row.loggedOutAt !== null) {
     const first = row.replays[0] === row.rejected
     const code = `${row.rejected.status} ${row.rejected.errorCode ?? ''}`.trim()
     return first
-      ? { key: 'rejected-immediately', text: `Refused at once (${code})` }
-      : { key: 'rejected-later', text: `Let in until the credential's exp, then refused (${code})` }
+      ? { key: 'rejected-immediately', text: `Refused at once (${code})`, outcome: 'safe' }
+      : { key: 'rejected-later', text: `The thief got in until the credential's exp, then refused (${code})`, outcome: 'danger' }
   }
   if (row.replays.length > 0) {
     const still = `Still accepted after logout (${row.replays.length} replay${row.replays.length === 1 ? '' : 's'} answered 200)`
-    if (row.phase === 'done') return { key: 'accepted', text: `${still}; the run stopped before it was refused` }
-    return { key: 'accepted', text: row.expiresAt === null ? still : `${still}; its exp passes in` }
+    if (row.phase === 'done') return { key: 'accepted', text: `${still}; the run stopped before it was refused`, outcome: 'danger' }
+    return { key: 'accepted', text: row.expiresAt === null ? still : `${still}; its exp passes in`, outcome: 'danger' }
   }
-  return { key: 'pending', text: row.phase === 'idle' ? '–' : `${row.phase}…` }
+  return { key: 'pending', text: row.phase === 'idle' ? '–' : `${row.phase}…`, outcome: null }
+}
+
+/** Consecutive replays with the same answer, as one chip with a count: a two-minute window stays one line. */
+function runs(replays: ApiCall[]): Array<{ first: ApiCall; count: number }> {
+  const grouped: Array<{ first: ApiCall; count: number }> = []
+  for (const replay of replays) {
+    const last = grouped.at(-1)
+    if (last && last.first.status === replay.status && last.first.errorCode === replay.errorCode) last.count++
+    else grouped.push({ first: replay, count: 1 })
+  }
+  return grouped
 }
 
 /**
@@ -153,7 +166,7 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
           <button type="button" className="big" onClick={run} disabled={running} data-testid="run-revocation">
             {running ? 'Running…' : 'Run: log in, capture, log out, replay'}
           </button>
-          <label title="POST /api/:strategy/login?ttl=10, a demo-profile option">
+          <label title={`POST /api/:strategy/login?ttl=${SHORT_TTL_SECONDS}, a demo-profile option`}>
             <input type="checkbox" checked={short} onChange={(event) => setShort(event.target.checked)} disabled={running} data-testid="short-story" /> short
             story: access tokens and cached copies live {SHORT_TTL_SECONDS} s
           </label>
@@ -169,8 +182,9 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
           start the lab with <code>pnpm demo</code> to run it.
         </p>
       )}
-      <div className="table-scroll">
-        <table className="totals revocation" aria-live="polite">
+      <OutcomeLegend show={['danger', 'safe', 'neutral']} />
+      <div className="table-scroll" role="region" aria-label="What each logout revoked" tabIndex={0}>
+        <table className="totals revocation" aria-live="polite" data-testid="revocation-result">
           <thead>
             <tr>
               <th scope="col">strategy: logout revokes</th>
@@ -182,9 +196,16 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
           <tbody>
             {STRATEGIES.map((strategy) => {
               const row = rows[strategy]
-              const { key, text } = verdict(row)
+              const { key, text, outcome } = verdict(row)
+              const current = row.phase !== 'idle' && row.phase !== 'done' && row.phase !== 'failed'
               return (
-                <tr key={strategy} data-testid={`revocation-${strategy}`} data-verdict={key} data-code={row.rejected?.errorCode ?? ''}>
+                <tr
+                  key={strategy}
+                  className={current ? 'current' : undefined}
+                  data-testid={`revocation-${strategy}`}
+                  data-verdict={key}
+                  data-code={row.rejected?.errorCode ?? ''}
+                >
                   <th scope="row">
                     <span className="nowrap">{strategy}</span>
                     <span className="muted revocation-note">{STRATEGY_NOTES[strategy].logout}</span>
@@ -195,20 +216,23 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
                         <span className="muted revocation-steps">
                           {row.login && (
                             <>
-                              login <span className={statusClass(row.login.status)}>{row.login.status}</span>
+                              login <OutcomeChip outcome={outcomeOf(row.login.status, 'owner')}>{row.login.status}</OutcomeChip>
                             </>
                           )}{' '}
                           {row.logout && (
                             <>
-                              logout <span className={statusClass(row.logout.status)}>{row.logout.status}</span>
+                              logout <OutcomeChip outcome={outcomeOf(row.logout.status, 'owner')}>{row.logout.status}</OutcomeChip>
                             </>
                           )}
                         </span>
                       )}
                       <ol className="ticks" aria-label={`${strategy} replays`}>
-                        {row.replays.map((replay) => (
-                          <li key={replay.id} className={replayClass(replay)} title={`${replay.status} ${replay.errorCode ?? ''}`} data-testid="replay">
-                            {replay.status}
+                        {runs(row.replays).map(({ first, count }) => (
+                          <li key={first.id} data-testid="replay" data-count={count}>
+                            <OutcomeChip outcome={outcomeOf(first.status, 'attacker')} title={`${count} replay${count === 1 ? '' : 's'}: ${first.status} ${first.errorCode ?? ''}`}>
+                              {first.status}
+                              {count > 1 && <span className="run-count"> ×{count}</span>}
+                            </OutcomeChip>
                           </li>
                         ))}
                       </ol>
@@ -217,7 +241,7 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
                   <td data-label="window after logout">
                     <WindowCell row={row} />
                   </td>
-                  <td data-label="verdict" className={`verdict verdict-${key}`} data-testid="verdict">
+                  <td data-label="verdict" className="verdict" data-outcome={outcome ?? undefined} data-testid="verdict">
                     {text}
                     {key === 'accepted' && row.expiresAt !== null && row.phase === 'replaying' && (
                       <span className="countdown" data-testid="countdown">

@@ -3,7 +3,9 @@ import { useEffect, useState } from 'react'
 import type { RangeAttack, RangeIndex, RangeMe, RangePublicKey, RangeToken } from '@lab/contracts'
 import { apiFetch, type ApiCall } from '@/lib/api'
 import { decodeToken } from '@/lib/jwt'
+import { OutcomeChip, OutcomeLegend } from '@/components/outcome'
 import { RequestRow } from '@/components/request-row'
+import { outcomeOf } from '@/lib/outcome'
 import { forge, type Forgery, type RangeLoot } from './forge'
 
 type Outcome = { forgery: Forgery; range: ApiCall<RangeMe>; real: ApiCall } | { problem: string }
@@ -21,15 +23,19 @@ const loot: RangeLoot = {
   },
 }
 
-function rangeVerdict(call: ApiCall<RangeMe>): { ok: boolean; text: string } {
-  if (call.ok && call.body?.user.role === 'admin') return { ok: false, text: 'Got in as admin: the forged token was accepted' }
-  return { ok: true, text: `Refused (${call.status} ${call.errorCode ?? ''})` }
+/** Every request here carries a forged token: an answer is the attacker's success, a refusal protects. */
+function rangeVerdict(call: ApiCall<RangeMe>): string {
+  if (call.ok && call.body?.user.role === 'admin') return 'Got in as admin: the forged token was accepted'
+  return `Refused (${call.status} ${call.errorCode ?? ''})`
 }
 
-function realVerdict(call: ApiCall): { ok: boolean; text: string } {
-  if (call.status === 401) return { ok: true, text: `Refused: ${call.status} ${call.errorCode ?? ''}` }
-  return { ok: false, text: `Answered ${call.status}: the real API should have refused this token` }
+function realVerdict(call: ApiCall): string {
+  if (call.status === 401) return `Refused: ${call.status} ${call.errorCode ?? ''}`
+  return `Answered ${call.status}: the real API should have refused this token`
 }
+
+/** An answer in a few words, for the table of every attack. */
+const short = (call: ApiCall<unknown>) => (call.ok ? 'let the forged token in' : `refused ${call.errorCode ?? ''}`)
 
 /** Every range attack, forged in this browser and sent to the range and to the real API side by side. */
 export function RangeView() {
@@ -79,16 +85,55 @@ export function RangeView() {
     <>
       <p className="banner" role="note">{index.warning}</p>
       <div className="actions">
-        <button type="button" className="big" onClick={runAll} disabled={running} data-testid="run-attacks">
+        <button type="button" className="big danger" onClick={runAll} disabled={running} data-testid="run-attacks">
           {running ? 'Attacking…' : 'Forge every token and try it on both'}
         </button>
+      </div>
+      <OutcomeLegend show={['danger', 'safe']} />
+      <div className="table-scroll" role="region" aria-label="Every attack at a glance" tabIndex={0}>
+        <table className="totals scoreboard" data-testid="range-result">
+          <thead>
+            <tr>
+              <th scope="col">forged token</th>
+              <th scope="col">deliberately vulnerable range</th>
+              <th scope="col">the real API</th>
+            </tr>
+          </thead>
+          <tbody>
+            {attacks.map((info) => {
+              const outcome = outcomes[info.name]
+              const done = outcome && 'forgery' in outcome ? outcome : null
+              return (
+                <tr key={info.name} data-testid={`score-${info.name}`}>
+                  <th scope="row">
+                    <a href={`#attack-${info.name}`}>{info.title}</a>
+                  </th>
+                  {done ? (
+                    <>
+                      <td>
+                        <OutcomeChip outcome={outcomeOf(done.range.status, 'attacker')}>{done.range.status || 'no answer'}</OutcomeChip> {short(done.range)}
+                      </td>
+                      <td>
+                        <OutcomeChip outcome={outcomeOf(done.real.status, 'attacker')}>{done.real.status || 'no answer'}</OutcomeChip> {short(done.real)}
+                      </td>
+                    </>
+                  ) : (
+                    <td colSpan={2} className="muted">
+                      {outcome && 'problem' in outcome ? outcome.problem : 'not tried yet'}
+                    </td>
+                  )}
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
       </div>
       {attacks.map((info) => {
         const outcome = outcomes[info.name]
         const header = outcome && 'forgery' in outcome ? decodeToken(outcome.forgery.token) : null
         return (
-          <section key={info.name} className="panel" aria-labelledby={`attack-${info.name}`} data-testid={`attack-${info.name}`}>
-            <h2 id={`attack-${info.name}`}>{info.title}</h2>
+          <section key={info.name} id={`attack-${info.name}`} className="panel" aria-labelledby={`attack-${info.name}-title`} data-testid={`attack-${info.name}`}>
+            <h2 id={`attack-${info.name}-title`}>{info.title}</h2>
             <dl className="note">
               <dt>the range&rsquo;s mistake</dt>
               <dd>{info.flaw}</dd>
@@ -96,7 +141,7 @@ export function RangeView() {
               <dd>{info.defence}</dd>
             </dl>
             <div className="actions">
-              <button type="button" className="quiet" onClick={() => attack(info.name)} disabled={running}>
+              <button type="button" className="danger" onClick={() => attack(info.name)} disabled={running}>
                 Try this one
               </button>
             </div>
@@ -122,10 +167,10 @@ export function RangeView() {
                     <div key={side} data-testid={`${side}-${info.name}`} data-status={call.status}>
                       <h3>{side === 'range' ? 'Deliberately vulnerable range' : 'The real API'}</h3>
                       <ol className="timeline">
-                        <RequestRow call={call} label={label} />
+                        <RequestRow call={call} label={label} actor="attacker" />
                       </ol>
-                      <p className={`verdict-line ${verdict.ok ? 'verdict-rejected' : 'verdict-accepted'}`} data-testid="verdict">
-                        {verdict.text}
+                      <p className="verdict-line" data-outcome={outcomeOf(call.status, 'attacker')} data-testid="verdict">
+                        {verdict}
                       </p>
                     </div>
                   ))}

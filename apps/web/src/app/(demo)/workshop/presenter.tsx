@@ -2,11 +2,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { StrategyName } from '@lab/contracts'
 import type { ApiCall } from '@/lib/api'
+import type { Actor } from '@/lib/outcome'
+import { OutcomeLegend } from '@/components/outcome'
 import { RequestRow } from '@/components/request-row'
 import { STEPS } from './steps'
 
 interface StepRun {
-  calls: Array<{ label: string; call: ApiCall }>
+  calls: Array<{ label: string; call: ApiCall; actor: Actor | undefined }>
   lines: string[]
 }
 
@@ -21,6 +23,7 @@ export function Presenter() {
   const [runs, setRuns] = useState<Record<number, StepRun>>({})
   const [busy, setBusy] = useState(false)
   const tokens = useRef<Partial<Record<StrategyName, string>>>({})
+  const timeline = useRef<HTMLOListElement>(null)
 
   const go = useCallback((index: number) => {
     const next = Math.max(0, Math.min(STEPS.length - 1, index))
@@ -40,8 +43,14 @@ export function Presenter() {
   }, [current, go])
 
   const step = STEPS[current] ?? STEPS[0]
-  if (!step) return null
   const run = runs[current]
+  // The newest request in view, as devtools follows the network log: on a projector the timeline scrolls.
+  const shown = run?.calls.length ?? 0
+  useEffect(() => {
+    const list = timeline.current
+    if (list && shown > 0) list.scrollTop = list.scrollHeight
+  }, [shown])
+  if (!step) return null
 
   async function act() {
     const index = current
@@ -52,8 +61,8 @@ export function Presenter() {
     try {
       await STEPS[index]?.run({
         tokens: tokens.current,
-        log: (label, call) => {
-          update((r) => ({ ...r, calls: [...r.calls, { label, call }] }))
+        log: (label, call, actor) => {
+          update((r) => ({ ...r, calls: [...r.calls, { label, call, actor }] }))
           return call
         },
         say: (line) => update((r) => ({ ...r, lines: [...r.lines, line] })),
@@ -66,42 +75,47 @@ export function Presenter() {
   }
 
   return (
-    <section className="panel" aria-labelledby="step-title" data-testid="presenter" data-step={current + 1}>
-      <div className="pane-header">
-        <span className="muted">
-          Step {current + 1} of {STEPS.length}
-        </span>
-        <div className="actions">
-          <button type="button" className="quiet" onClick={() => go(current - 1)} disabled={current === 0} data-testid="previous-step">
-            ← Previous
-          </button>
-          <button type="button" className="quiet" onClick={() => go(current + 1)} disabled={current === STEPS.length - 1} data-testid="next-step">
-            Next →
-          </button>
+    <div className="workshop">
+      <section className="panel workshop-step" aria-labelledby="step-title" data-testid="presenter" data-step={current + 1}>
+        <div className="pane-header">
+          <span className="muted">
+            Step {current + 1} of {STEPS.length}
+          </span>
+          <div className="actions">
+            <button type="button" className="quiet" onClick={() => go(current - 1)} disabled={current === 0} data-testid="previous-step">
+              ← Previous
+            </button>
+            <button type="button" className="quiet" onClick={() => go(current + 1)} disabled={current === STEPS.length - 1} data-testid="next-step">
+              Next →
+            </button>
+          </div>
         </div>
-      </div>
-      <h2 id="step-title">{step.title}</h2>
-      <p>{step.concept}</p>
-      <div className="actions">
-        <button type="button" className="big" onClick={act} disabled={busy} data-testid="step-action">
-          {busy ? 'Running…' : step.action}
-        </button>
-      </div>
-      <p className="muted">Look at {step.lookFor}</p>
-      {run && run.calls.length > 0 && (
-        <ol className="timeline" aria-label="requests of this step" data-testid="step-timeline">
-          {run.calls.map(({ label, call }) => (
-            <RequestRow key={call.id} call={call} label={label} />
-          ))}
-        </ol>
-      )}
-      {run?.lines.map((line) => (
-        <p key={line} className="verdict-line" data-testid="step-line">
-          {line}
-        </p>
-      ))}
-      <nav aria-label="All steps">
-        <ol className="muted">
+        <h2 id="step-title">{step.title}</h2>
+        <p>{step.concept}</p>
+        <div className="actions">
+          <button type="button" className="big" onClick={act} disabled={busy} data-testid="step-action">
+            {busy ? 'Running…' : step.action}
+          </button>
+          <span className="muted">Look at {step.lookFor}</span>
+        </div>
+        {run?.lines.map((line) => (
+          <p key={line} className="verdict-line" data-testid="step-line">
+            {line}
+          </p>
+        ))}
+        {run && run.calls.length > 0 && (
+          <>
+            <OutcomeLegend show={['neutral', 'safe', 'danger']} />
+            <ol ref={timeline} className="timeline" aria-label="requests of this step" data-testid="step-timeline" tabIndex={0}>
+              {run.calls.map(({ label, call, actor }) => (
+                <RequestRow key={call.id} call={call} label={label} actor={actor} />
+              ))}
+            </ol>
+          </>
+        )}
+      </section>
+      <nav aria-label="All steps" className="panel workshop-steps">
+        <ol>
           {STEPS.map((s, index) => (
             <li key={s.title}>
               <button type="button" className="quiet" aria-current={index === current ? 'step' : undefined} onClick={() => go(index)}>
@@ -111,6 +125,6 @@ export function Presenter() {
           ))}
         </ol>
       </nav>
-    </section>
+    </div>
   )
 }

@@ -1,12 +1,14 @@
 import type { LoginResponse, RangeMe, RefreshResponse, StrategyName } from '@lab/contracts'
 import { apiFetch, replayStolen, stealCookies, type ApiCall } from '@/lib/api'
 import { decodeToken } from '@/lib/jwt'
+import type { Actor } from '@/lib/outcome'
 import { DEMO_USERS } from '@/lib/strategies'
 import { forgeUnsigned } from '../range/forge'
 
 /** What a step's action can do: send requests (each lands on the step's timeline) and keep tokens between steps. */
 export interface StepContext {
-  log<T>(label: string, call: ApiCall<T>): ApiCall<T>
+  /** `actor`: the request stands for someone who must not get in (a credential used after its logout, a forged token) */
+  log<T>(label: string, call: ApiCall<T>, actor?: Actor): ApiCall<T>
   /** a line shown under the timeline: what to point at */
   say(line: string): void
   tokens: Partial<Record<StrategyName, string>>
@@ -30,8 +32,8 @@ async function login(context: StepContext, strategy: StrategyName): Promise<ApiC
   return call
 }
 
-const me = async (context: StepContext, strategy: StrategyName, label = `${strategy} /me`) =>
-  context.log(label, await apiFetch(`/api/${strategy}/me`, { token: context.tokens[strategy] ?? null }))
+const me = async (context: StepContext, strategy: StrategyName, label = `${strategy} /me`, actor?: Actor) =>
+  context.log(label, await apiFetch(`/api/${strategy}/me`, { token: context.tokens[strategy] ?? null }), actor)
 
 /** One concept per step, in the order a talk tells it; every number shown comes from the requests just made. */
 export const STEPS: Step[] = [
@@ -92,7 +94,7 @@ export const STEPS: Step[] = [
     async run(context) {
       const grant = await login(context, 'jwt')
       context.log('jwt logout', await apiFetch('/api/jwt/logout', { method: 'POST', token: context.tokens.jwt ?? null }))
-      const after = await me(context, 'jwt', 'jwt /me after logout')
+      const after = await me(context, 'jwt', 'jwt /me after logout', 'attacker')
       const expiresAt = grant.body?.accessTokenExpiresAt
       const left = expiresAt ? Math.round((Date.parse(expiresAt) - Date.now()) / 1000) : null
       context.say(`/me after logout answered ${after.status}${left === null ? '' : `; the token works for another ${left} s`}.`)
@@ -107,7 +109,7 @@ export const STEPS: Step[] = [
       await login(context, 'jwt-denylist')
       const before = await me(context, 'jwt-denylist')
       context.log('jwt-denylist logout', await apiFetch('/api/jwt-denylist/logout', { method: 'POST', token: context.tokens['jwt-denylist'] ?? null }))
-      const after = await me(context, 'jwt-denylist', 'jwt-denylist /me after logout')
+      const after = await me(context, 'jwt-denylist', 'jwt-denylist /me after logout', 'attacker')
       context.say(`/me cost ${trips(before)} round trip(s); after logout it answered ${after.status} ${after.errorCode ?? ''}.`)
     },
   },
@@ -162,8 +164,8 @@ export const STEPS: Step[] = [
     action: 'Send an alg:none admin token to both',
     async run(context) {
       const token = forgeUnsigned()
-      const range = context.log('range /none/admin', await apiFetch<RangeMe>('/api/range/none/admin', { token }))
-      const real = context.log('real /jwt/admin', await apiFetch('/api/jwt/admin', { token }))
+      const range = context.log('range /none/admin', await apiFetch<RangeMe>('/api/range/none/admin', { token }), 'attacker')
+      const real = context.log('real /jwt/admin', await apiFetch('/api/jwt/admin', { token }), 'attacker')
       if (range.status === 404) return context.say('No attack range on this API: it exists in the demo profile only (pnpm demo).')
       context.say(`Range: ${range.status}${range.body ? ` as ${range.body.user.role}` : ''}. Real API: ${real.status} ${real.errorCode ?? ''}.`)
     },
