@@ -1,15 +1,25 @@
 import { CompareView } from '@/components/compare/compare-view'
+import { Intro } from '@/components/intro'
 import { env } from '@/lib/env'
 
 export default function ComparePage() {
   const thief = env.profile === 'demo'
   return (
     <>
-      <div className="intro">
-        <h1>Same requests, different strategies</h1>
+      <Intro
+        title="Same requests, different strategies"
+        lesson={
+          <>
+            Each pane authenticates the same API its own way. Every request lands in its timeline with its status, its timing and
+            every Redis or Postgres round trip it caused.
+          </>
+        }
+      >
         <p>
-          Each pane authenticates the same API its own way. Every request lands in its timeline with its status, its latency and
-          every Redis or Postgres round trip it caused, from the API&apos;s <code>Server-Timing</code> header{thief ? ' and its live record of that request' : ''}.
+          The round trips and the server&apos;s time come from the API&apos;s <code>Server-Timing</code> header
+          {thief ? ' and its live record of that request' : ''}; hover a command, or open a request&apos;s timing, to see what it
+          is for. This tab keeps the panes and their timelines through a reload, and the address names the panes: a link to it
+          opens the same setup.
         </p>
         {thief && (
           <details>
@@ -28,7 +38,7 @@ export default function ComparePage() {
             </p>
           </details>
         )}
-      </div>
+      </Intro>
       <CompareView thief={thief} />
     </>
   )

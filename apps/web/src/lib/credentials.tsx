@@ -14,12 +14,14 @@ export interface TokenGrant {
 type Tokens = Partial<Record<TokenStrategy, TokenGrant>>
 
 interface CredentialsValue {
+  /** false until the tokens this tab kept are read back, after a reload */
+  ready: boolean
   tokens: Tokens
   setToken: (strategy: TokenStrategy, grant: TokenGrant | null) => void
 }
 
 const CredentialsContext = createContext<CredentialsValue | null>(null)
-const KEY = 'lab:tokens'
+export const TOKENS_KEY = 'lab:tokens'
 
 /**
  * The access tokens this tab holds, shared by the views (the inspector picks them up). Kept in
@@ -27,20 +29,22 @@ const KEY = 'lab:tokens'
  */
 export function CredentialsProvider({ children }: { children: ReactNode }) {
   const [tokens, setTokens] = useState<Tokens>({})
+  const [ready, setReady] = useState(false)
   useEffect(() => {
-    const saved = sessionStorage.getItem(KEY)
+    const saved = sessionStorage.getItem(TOKENS_KEY)
     if (saved) setTokens(JSON.parse(saved) as Tokens)
+    setReady(true)
   }, [])
   const setToken = useCallback((strategy: TokenStrategy, grant: TokenGrant | null) => {
     setTokens((previous) => {
       const next = { ...previous }
       if (grant) next[strategy] = grant
       else delete next[strategy]
-      sessionStorage.setItem(KEY, JSON.stringify(next))
+      sessionStorage.setItem(TOKENS_KEY, JSON.stringify(next))
       return next
     })
   }, [])
-  return <CredentialsContext value={{ tokens, setToken }}>{children}</CredentialsContext>
+  return <CredentialsContext value={{ ready, tokens, setToken }}>{children}</CredentialsContext>
 }
 
 export function useCredentials(): CredentialsValue {

@@ -1,23 +1,32 @@
 'use client'
 import { useState } from 'react'
-import type { LoginResponse, RefreshResponse, StrategyName } from '@lab/contracts'
-import { apiFetch, capture, describeStolen, replayStolen, type ApiCall, type StolenCredential } from '@/lib/api'
+import type { LoginResponse, MeResponse, RefreshResponse, StrategyName } from '@lab/contracts'
+import { apiFetch, capture, describeStolen, replayStolen, type ApiCall } from '@/lib/api'
+import type { PaneCall, SavedPane } from '@/lib/compare-setup'
 import { useCredentials } from '@/lib/credentials'
+import { outcomeOf } from '@/lib/outcome'
 import { API_PATH_THIEF } from '@/lib/views'
 import { DEMO_USERS, STRATEGY_NOTES, isRefreshStrategy, isTokenStrategy, type DemoUser } from '@/lib/strategies'
+import { perRequest, type KindTotal } from '@/lib/totals'
+import { OutcomeChip } from '../outcome'
 import { RequestRow } from '../request-row'
 import { STRATEGY_COLORS } from './round-trip-chart'
 
-export interface PaneCall {
-  strategy: StrategyName
-  label: string
-  call: ApiCall
-}
+/** Who the pane's credential belongs to, as the API's /me last answered. */
+export type Identity = { state: 'checking' } | { state: 'checked'; call: ApiCall<MeResponse> }
 
 interface StrategyPaneProps {
-  strategy: StrategyName
+  pane: SavedPane
   calls: PaneCall[]
   onCall: (entry: PaneCall) => void
+  onChange: (change: Partial<SavedPane>) => void
+  identity: Identity
+  /** asks /me who is logged in, with this bearer token (token strategies) */
+  onCheck: (token: string | null) => Promise<void>
+  /** round trips per authenticated request so far */
+  perAuthenticated: KindTotal | null
+  /** `?ttl=` for logins (demo profile), or null */
+  ttl: number | null
   choices: StrategyName[]
   onChangeStrategy: (strategy: StrategyName) => void
   onRemove: (() => void) | undefined
@@ -27,13 +36,47 @@ interface StrategyPaneProps {
 
 const MAX_SHOWN = 40
 
-/** One strategy: its actions, what the thief holds, and the timeline of its requests. */
-export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrategy, onRemove, thief }: StrategyPaneProps) {
+function WhoIsLoggedIn({ identity, onCheck, busy }: { identity: Identity; onCheck: () => void; busy: boolean }) {
+  const call = identity.state === 'checked' ? identity.call : null
+  const user = call?.ok ? (call.body?.user ?? null) : null
+  return (
+    <p className="identity" role="status" data-testid="identity" data-user={user?.username ?? ''} data-state={call ? (user ? 'in' : 'out') : 'checking'}>
+      {call === null ? (
+        'asking /me who is logged in…'
+      ) : (
+        <>
+          <span className={user ? 'identity-in' : 'identity-out'} aria-hidden>
+            {user ? '●' : '○'}
+          </span>{' '}
+          {user ? (
+            <>
+              logged in as <strong>{user.username}</strong> ({user.role})
+            </>
+          ) : call.status === 401 ? (
+            <strong>nobody logged in</strong>
+          ) : (
+            <strong>could not tell</strong>
+          )}{' '}
+          <span className="muted">
+            GET /me <OutcomeChip outcome={outcomeOf(call.status, 'owner')}>{call.status || 'no answer'}</OutcomeChip>
+            {call.errorCode ? ` ${call.errorCode}` : ''} at {new Date(call.startedAt).toLocaleTimeString()}
+          </span>
+        </>
+      )}{' '}
+      <button type="button" className="quiet small" onClick={onCheck} disabled={busy}>
+        check again
+      </button>
+    </p>
+  )
+}
+
+/** One strategy: who is logged in, its actions, what the thief holds, and the timeline of its requests. */
+export function StrategyPane(props: StrategyPaneProps) {
+  const { pane, calls, onCall, onChange, identity, onCheck, perAuthenticated, ttl, choices, onChangeStrategy, onRemove, thief } = props
+  const { strategy, user, stolen } = pane
   const { tokens, setToken } = useCredentials()
-  const [user, setUser] = useState<DemoUser>('alice')
   const [times, setTimes] = useState(5)
   const [busy, setBusy] = useState(false)
-  const [stolen, setStolen] = useState<StolenCredential | null>(null)
   const tokenStrategy = isTokenStrategy(strategy)
   const token = tokenStrategy ? (tokens[strategy]?.accessToken ?? null) : null
   const note = STRATEGY_NOTES[strategy]
@@ -52,12 +95,16 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
   }
 
   const login = run(async () => {
-    const call = log('login', await apiFetch<LoginResponse>(`/api/${strategy}/login`, { method: 'POST', json: DEMO_USERS[user] }))
+    const path = `/api/${strategy}/login${ttl === null ? '' : `?ttl=${ttl}`}` as const
+    const call = log('login', await apiFetch<LoginResponse>(path, { method: 'POST', json: DEMO_USERS[user] }))
     if (!call.ok || !call.body) return
+    let fresh: string | null = null
     if (isTokenStrategy(strategy) && call.body.accessToken && call.body.accessTokenExpiresAt) {
+      fresh = call.body.accessToken
       setToken(strategy, { accessToken: call.body.accessToken, expiresAt: call.body.accessTokenExpiresAt, username: call.body.user.username })
     }
-    if (thief) setStolen(await capture(strategy, call.body))
+    if (thief) onChange({ stolen: await capture(strategy, call.body) })
+    await onCheck(fresh)
   })
   const me = run(async () => {
     for (let i = 0; i < times; i++) log('/me', await apiFetch(`/api/${strategy}/me`, { token }))
@@ -73,7 +120,9 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
   })
   const logout = run(async () => {
     const call = log('logout', await apiFetch(`/api/${strategy}/logout`, { method: 'POST', token }))
-    if (call.ok && isTokenStrategy(strategy)) setToken(strategy, null)
+    const forgotten = call.ok && isTokenStrategy(strategy)
+    if (forgotten) setToken(strategy, null)
+    await onCheck(forgotten ? null : token)
   })
   const replay = run(async () => {
     if (stolen) log('replay', await replayStolen(strategy, 'me', stolen))
@@ -95,6 +144,11 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
             </select>
           </label>
         </h2>
+        {perAuthenticated && perAuthenticated.count > 0 && (
+          <span className="pane-figure" data-testid="pane-figure" title="store round trips per authenticated request (/me, /admin, a replay), so far">
+            <strong>{perRequest(perAuthenticated)}</strong> round trip{perRequest(perAuthenticated) === '1' ? '' : 's'} per authenticated request
+          </span>
+        )}
         {onRemove && (
           <button type="button" className="quiet" onClick={onRemove} aria-label={`Remove the ${strategy} pane`}>
             Remove
@@ -109,10 +163,11 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
         <dt>logout</dt>
         <dd>{note.logout}</dd>
       </dl>
+      <WhoIsLoggedIn identity={identity} onCheck={run(() => onCheck(token))} busy={busy} />
       <div className="actions" role="group" aria-label={`${strategy} actions`}>
         <label>
           user{' '}
-          <select value={user} onChange={(event) => setUser(event.target.value as DemoUser)} data-testid="user">
+          <select value={user} onChange={(event) => onChange({ user: event.target.value as DemoUser })} data-testid="user">
             <option value="alice">alice (user)</option>
             <option value="admin">admin (admin)</option>
           </select>
@@ -151,17 +206,20 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
           {stolen ? (
             <>
               The thief holds <code>{describeStolen(stolen)}</code>
-              {stolen.kind === 'bearer'
-                ? ', copied from the page at login, where any script could read it.'
-                : `, taken from the traffic at login${strategy === 'jwt-cookie' ? ` to ${API_PATH_THIEF.path}: the cookie travels only under /api/jwt-cookie, where the origin plays the thief` : ''}; this page holds only a receipt, no script ever read ${stolen.cookies.length > 1 ? 'them' : 'it'}.`}
-              {stolen.expiresAt && <> It expires at {new Date(stolen.expiresAt).toLocaleTimeString()}.</>} A replay sends it from the web server, never from this browser.
+              {stolen.expiresAt ? <>, which expires at {new Date(stolen.expiresAt).toLocaleTimeString()}.</> : '.'}{' '}
+              <span className="stolen-how">
+                {stolen.kind === 'bearer'
+                  ? 'Copied from the page at login, where any script could read it.'
+                  : `Taken from the traffic at login${strategy === 'jwt-cookie' ? ` to ${API_PATH_THIEF.path}: the cookie travels only under /api/jwt-cookie, where the origin plays the thief` : ''}; this page holds only a receipt, no script ever read ${stolen.cookies.length > 1 ? 'them' : 'it'}.`}{' '}
+                A replay sends it from the web server, never from this browser.
+              </span>
             </>
           ) : (
             'Log in: the credential is captured as a thief would capture it, for the replay.'
           )}
         </p>
       )}
-      <ol className="timeline" aria-label={`${strategy} requests, newest first`} data-testid="timeline">
+      <ol className="timeline" aria-label={`${strategy} requests, newest first`} data-testid="timeline" tabIndex={0}>
         {shown.map((entry) => (
           <RequestRow key={entry.call.id} call={entry.call} label={entry.label} />
         ))}
