@@ -3,6 +3,9 @@ import localFont from 'next/font/local'
 import { Suspense, type ReactNode } from 'react'
 import { LabProviders } from '@/components/lab-providers'
 import { Nav } from '@/components/nav'
+import { PresenterToggle } from '@/components/presenter-toggle'
+import { RecordsStatus } from '@/components/records-status'
+import { ResetLab, ResetReport } from '@/components/reset-lab'
 import { StoreHealth } from '@/components/store-health'
 import { env } from '@/lib/env'
 import './globals.css'
@@ -19,18 +22,27 @@ export const metadata: Metadata = {
 }
 
 export default function RootLayout({ children }: { children: ReactNode }) {
+  const demo = env.profile === 'demo'
   return (
     <html lang="en" className={inter.variable}>
       <body>
         <a className="skip-link" href="#main">Skip to content</a>
-        <LabProviders live={env.profile === 'demo'}>
+        <LabProviders live={demo}>
           <header className="site-header">
             <Nav />
-            <Suspense fallback={<span className="health">checking stores…</span>}>
-              <StoreHealth />
-            </Suspense>
+            <div className="lab-controls">
+              {demo && <RecordsStatus />}
+              <Suspense fallback={<span className="health">checking stores…</span>}>
+                <StoreHealth />
+              </Suspense>
+              {demo && <ResetLab />}
+              <PresenterToggle />
+            </div>
           </header>
-          <main id="main">{children}</main>
+          <main id="main">
+            {demo && <ResetReport />}
+            {children}
+          </main>
         </LabProviders>
       </body>
     </html>

@@ -1,9 +1,8 @@
 import Link from 'next/link'
 import { env } from '@/lib/env'
 import { isDemoOnly } from '@/lib/views'
-import { NavLink, type ViewPath } from './nav-link'
-import { PresenterToggle } from './presenter-toggle'
-import { RecordsStatus } from './records-status'
+import type { ViewPath } from './nav-link'
+import { NavMenu } from './nav-menu'
 
 const VIEWS: ReadonlyArray<{ href: ViewPath; label: string }> = [
   { href: '/', label: 'Compare' },
@@ -20,16 +19,11 @@ export function Nav() {
   const views = env.profile === 'demo' ? VIEWS : VIEWS.filter((view) => !isDemoOnly(view.href))
   return (
     <nav className="nav" aria-label="Lab views">
-      <Link href="/" className="brand">Session <span aria-hidden>vs</span><span className="sr-only">versus</span> JWT Lab</Link>
-      <ul>
-        {views.map((view) => (
-          <li key={view.href}>
-            <NavLink href={view.href}>{view.label}</NavLink>
-          </li>
-        ))}
-      </ul>
-      {env.profile === 'demo' && <RecordsStatus />}
-      <PresenterToggle />
+      <Link href="/" className="brand">
+        Session <span aria-hidden>vs</span>
+        <span className="sr-only">versus</span> JWT Lab
+      </Link>
+      <NavMenu views={views} />
     </nav>
   )
 }

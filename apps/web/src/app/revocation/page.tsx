@@ -1,4 +1,5 @@
 import type { Metadata } from 'next'
+import { Intro } from '@/components/intro'
 import { RevocationRunner } from '@/components/revocation/revocation-runner'
 import { env } from '@/lib/env'
 import { SHORT_TTL_SECONDS } from '@/lib/strategies'
@@ -8,16 +9,21 @@ export const metadata: Metadata = { title: 'Revocation' }
 export default function RevocationPage() {
   return (
     <>
-      <div className="intro">
-        <h1>What does &ldquo;log out&rdquo; revoke?</h1>
+      <Intro
+        title={<>What does &ldquo;log out&rdquo; revoke?</>}
+        lesson={
+          <>
+            alice logs in, a thief captures her credential, alice logs out, and the thief replays it every second, under all six
+            strategies at once. Deleted server state refuses the replay at once; a JWT works until its <code>exp</code>.
+          </>
+        }
+      >
         <p>
-          alice logs in, a thief captures her credential, alice logs out, and the thief replays it every second: all six
-          strategies at once. Deleted server state (a session, a denylist entry) refuses the replay at once; a JWT, in a header or
-          a cookie, works until its <code>exp</code>; <code>session-cached</code>&apos;s signed copy until it goes stale
-          (<code>SESSION_CACHE_TTL</code>). The replays measure each window; the short story logs in with <code>?ttl={SHORT_TTL_SECONDS}</code>{' '}
-          so it all fits in about 15 s.
+          Deleted server state is a session or a denylist entry. A JWT, in a header or a cookie, works until its <code>exp</code>;{' '}
+          <code>session-cached</code>&apos;s signed copy until it goes stale (<code>SESSION_CACHE_TTL</code>). The replays
+          measure each window; the short story logs in with <code>?ttl={SHORT_TTL_SECONDS}</code> so it all fits in about 15 s.
         </p>
-      </div>
+      </Intro>
       <RevocationRunner thief={env.profile === 'demo'} />
     </>
   )

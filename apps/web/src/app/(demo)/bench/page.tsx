@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
 import { BenchTables, MachineLine } from '@/components/bench/bench-report'
+import { Intro } from '@/components/intro'
 import { BenchRunner } from '@/components/bench/bench-runner'
 import { BENCH_SCHEMA } from '@/lib/bench'
 import { benchUnavailable, readCommittedReport } from '@/lib/bench-server'
@@ -12,16 +13,22 @@ export default async function BenchPage() {
   const committed = await readCommittedReport()
   return (
     <>
-      <div className="intro">
-        <h1>What each strategy costs, beside its limit</h1>
+      <Intro
+        title="What each strategy costs, beside its limit"
+        lesson={
+          <>
+            Each strategy&apos;s throughput as a share of its <em>physical limit</em>: a bare process doing only the work that
+            strategy cannot avoid, measured in the same round. Ratios, not req/s.
+          </>
+        }
+      >
         <p>
-          <code>pnpm bench</code> drives the built API with autocannon and reports each strategy&apos;s throughput as a share of its{' '}
-          <em>physical limit</em>: a bare Fastify process doing only the work that strategy cannot avoid (one HMAC, one Redis GET, one
-          Postgres primary-key SELECT, a signed cookie copy) and nothing else, measured in the same round. Ratios, not req/s: this
-          machine&apos;s speed moves from second to second, a ratio measured within one round does not. The CPU µs per request and
-          the platform tax (what the API adds to every request) say where the rest goes.
+          <code>pnpm bench</code> drives the built API with autocannon. The limit of each strategy is a bare Fastify process doing one
+          HMAC, one Redis GET, one Postgres primary-key SELECT or a signed cookie copy, and nothing else. This machine&apos;s speed
+          moves from second to second; a ratio measured within one round does not. The CPU µs per request and the platform tax
+          (what the API adds to every request) say where the rest goes.
         </p>
-      </div>
+      </Intro>
       <BenchRunner unavailable={benchUnavailable()} />
       <section className="panel bench" aria-labelledby="bench-committed-title" data-testid="bench-report-committed">
         <h2 id="bench-committed-title">Latest full run in the repository</h2>

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next'
+import { Intro } from '@/components/intro'
 import { OutageView } from '@/components/outage/outage-view'
 
 export const metadata: Metadata = { title: 'Outage' }
@@ -6,16 +7,22 @@ export const metadata: Metadata = { title: 'Outage' }
 export default function OutagePage() {
   return (
     <>
-      <div className="intro">
-        <h1>When Redis stops answering</h1>
+      <Intro
+        title="When Redis stops answering"
+        lesson={
+          <>
+            Pause Redis and watch: <code>jwt</code>, <code>jwt-cookie</code> and <code>session-pg</code> keep answering;{' '}
+            <code>session</code> and <code>jwt-denylist</code> fail fast with 503 instead of hanging, and recover by themselves.
+          </>
+        }
+      >
         <p>
-          Pause Redis (its own <code>CLIENT PAUSE</code>, a control of the demo profile only) and watch: <code>jwt</code> and{' '}
-          <code>jwt-cookie</code> need no store, <code>session-pg</code> lives in Postgres; <code>session</code> and{' '}
-          <code>jwt-denylist</code> fail fast with 503 <code>STORE_UNAVAILABLE</code> instead of hanging, and recover by themselves.{' '}
-          <code>session-cached</code> answers from its signed copy while the copy is fresh; a stale one needs Redis and fails like{' '}
-          <code>session</code>. Outlined squares were sent during the pause.
+          The pause is Redis&apos;s own <code>CLIENT PAUSE</code>, a control of the demo profile only. <code>jwt</code> and{' '}
+          <code>jwt-cookie</code> need no store, <code>session-pg</code> lives in Postgres; the 503s carry{' '}
+          <code>STORE_UNAVAILABLE</code>. <code>session-cached</code> answers from its signed copy while the copy is fresh; a
+          stale one needs Redis and fails like <code>session</code>. Outlined squares were sent during the pause.
         </p>
-      </div>
+      </Intro>
       <OutageView />
     </>
   )
