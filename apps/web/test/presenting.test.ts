@@ -2,6 +2,7 @@
 // for, a Compare setup as a link and as a tab keeps it, totals per kind of request, and time ticks.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { ApiCall } from '../src/lib/api.ts'
 import { explainCommand, requestKind } from '../src/lib/commands.ts'
 import { formatSetup, parseSetup, readSession, writeSession, type CompareSession } from '../src/lib/compare-setup.ts'
 import { outcomeOf } from '../src/lib/outcome.ts'
@@ -60,7 +61,24 @@ test('a Compare link names its panes and users; a link with nothing valid in it 
 })
 
 test("a tab's Compare session comes back as it was, without the bodies that held tokens; anything else is none", () => {
-  const call = { id: '1', method: 'POST', path: '/api/jwt/login', via: 'browser', status: 200, ok: true, body: { accessToken: 'secret' }, errorCode: null, message: null, requestId: 'r1', replica: 'api', authReason: null, serverTimingHeader: 'total;dur=1', serverTiming: [{ name: 'total', dur: 1, desc: null }], latencyMs: 12, startedAt: 5 } as const
+  const call: ApiCall = {
+    id: '1',
+    method: 'POST',
+    path: '/api/jwt/login',
+    via: 'browser',
+    status: 200,
+    ok: true,
+    body: { accessToken: 'secret' },
+    errorCode: null,
+    message: null,
+    requestId: 'r1',
+    replica: 'api',
+    authReason: null,
+    serverTimingHeader: 'total;dur=1',
+    serverTiming: [{ name: 'total', dur: 1, desc: null }],
+    latencyMs: 12,
+    startedAt: 5,
+  }
   const session: CompareSession = {
     panes: [{ strategy: 'jwt', user: 'admin', stolen: { kind: 'bearer', token: 'stolen', expiresAt: null } }],
     calls: [{ strategy: 'jwt', label: 'login', call }],
