@@ -15,7 +15,7 @@ interface RequestRowProps {
   actor?: Actor
   /** what its status means when the view knows better than the status (a login lost on another replica) */
   meaning?: Outcome
-  /** one line: who answered and what, without the round trips and timing (tables that compare many requests) */
+  /** one short line: who answered and what, without the round trips and timing (tables that compare many requests) */
   compact?: boolean
 }
 
@@ -62,18 +62,20 @@ export function RequestRow({ call, label, actor, meaning, compact = false }: Req
             {call.authReason}
           </code>
         )}
-        <span className="latency" data-testid="timing-figures">
-          {measured.serverMs !== null && (
-            <span title="the API's own time for this request (Server-Timing total)">
-              server <strong data-testid="server-ms">{formatMs(measured.serverMs)}</strong> ms ·{' '}
-            </span>
-          )}
-          <span title="measured in this browser: through the web origin's proxy to the API and back">browser {formatMs(call.latencyMs)} ms</span>
-        </span>
         {!compact && (
-          <button type="button" className="quiet timing-toggle" aria-expanded={open} aria-controls={timingId} onClick={() => setOpen(!open)}>
-            timing
-          </button>
+          <>
+            <span className="latency" data-testid="timing-figures">
+              {measured.serverMs !== null && (
+                <span title="the API's own time for this request (Server-Timing total)">
+                  server <strong data-testid="server-ms">{formatMs(measured.serverMs)}</strong> ms ·{' '}
+                </span>
+              )}
+              <span title="measured in this browser: through the web origin's proxy to the API and back">browser {formatMs(call.latencyMs)} ms</span>
+            </span>
+            <button type="button" className="quiet timing-toggle" aria-expanded={open} aria-controls={timingId} onClick={() => setOpen(!open)}>
+              timing
+            </button>
+          </>
         )}
       </div>
       {!compact && (

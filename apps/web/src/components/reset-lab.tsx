@@ -55,7 +55,13 @@ export function ResetLab() {
   }
   return (
     <button type="button" className="quiet" onClick={reset} disabled={busy} data-testid="reset-lab" title="Log this browser out everywhere, clear every timeline">
-      {busy ? 'Resetting…' : 'Reset the lab'}
+      {busy ? (
+        'Resetting…'
+      ) : (
+        <>
+          Reset<span className="phone-hidden"> the lab</span>
+        </>
+      )}
     </button>
   )
 }

@@ -44,13 +44,13 @@ export function ReplicasView({ replicas }: { replicas: string[] }) {
   async function hop(strategy: Hopping): Promise<Hop> {
     const calls: Hop['calls'] = []
     const login = await apiFetch<LoginResponse>(`${base(strategy)}/login`, { method: 'POST', json: DEMO_USERS.alice, replica: from })
-    calls.push({ label: `login on ${from}`, call: login })
+    calls.push({ label: 'login', call: login })
     if (!login.ok) return { calls, verdict: 'failed' }
     const token = login.body?.accessToken ?? null
     const same = await apiFetch(`${base(strategy)}/me`, { token, replica: from })
-    calls.push({ label: `me on ${from}`, call: same })
+    calls.push({ label: 'me', call: same })
     const other = await apiFetch(`${base(strategy)}/me`, { token, replica: to })
-    calls.push({ label: `me on ${to}`, call: other })
+    calls.push({ label: 'me', call: other })
     return { calls, verdict: !same.ok ? 'failed' : other.ok ? 'survives' : 'lost' }
   }
 
