@@ -8,7 +8,10 @@ export const OBSERVATIONS = `${REPORT_DIR}observations.jsonl`
 /** What one journey showed on the page for one strategy (read from the page, never expected values). */
 export interface Observation {
   journey: string
+  /** the row: a strategy, or what else the journey compares (a view, an attack) */
   strategy: string
+  /** the heading of that first column, when its rows are not strategies */
+  rowHeading?: string
   /** column → what the page showed */
   seen: Record<string, string | number>
   screenshot?: string

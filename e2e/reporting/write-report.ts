@@ -19,10 +19,14 @@ export default function writeReport() {
   for (const journey of journeys) {
     const rows = observations.filter((o) => o.journey === journey)
     const columns = [...new Set(rows.flatMap((o) => Object.keys(o.seen)))]
-    lines.push(`## ${journey}`, '', `| strategy | ${columns.join(' | ')} |`, `| --- | ${columns.map(() => '---').join(' | ')} |`)
+    lines.push(`## ${journey}`, '', `| ${rows[0]?.rowHeading ?? 'strategy'} | ${columns.join(' | ')} |`, `| --- | ${columns.map(() => '---').join(' | ')} |`)
     for (const row of rows) lines.push(`| ${row.strategy} | ${columns.map((c) => String(row.seen[c] ?? '–')).join(' | ')} |`)
     lines.push('')
-    for (const shot of new Set(rows.map((o) => o.screenshot).filter(Boolean))) lines.push(`![${journey}](${shot})`, '')
+    for (const shot of new Set(rows.map((o) => o.screenshot).filter(Boolean))) {
+      // A screenshot of one row alone (one view, one attack) is named after it.
+      const own = rows.filter((o) => o.screenshot === shot)
+      lines.push(`![${journey}${own.length === 1 ? `: ${own[0]?.strategy}` : ''}](${shot})`, '')
+    }
   }
   writeFileSync(`${REPORT_DIR}README.md`, `${lines.join('\n')}\n`)
 }

@@ -1,6 +1,7 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from '../lab-test.ts'
 import { STRATEGIES, type StrategyName } from '@lab/contracts'
+import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 /** Round trips per authenticated request, as the contract states them. */
@@ -127,6 +128,7 @@ test('compare: login, N × /me, /admin, logout and replay, for every strategy si
     })
   }
   await page.screenshot({ path: screenshotPath('compare').path, fullPage: true })
+  await expectAccessible(page, 'compare after every strategy ran')
 })
 
 test("compare: jwt-cookie's token never reaches a script, yet its thief takes it from the traffic, and a refresh rotates it", async ({ page }) => {
@@ -164,7 +166,7 @@ test("compare: jwt-cookie's token never reaches a script, yet its thief takes it
   await click(pane, 'GET /me ×1')
   const me = await settled(requests(pane, '/me').first())
   expect([me.status, me.redis, me.pg], 'the refreshed cookie works, with no round trip').toEqual([200, 0, 0])
-  await expect(page.locator('[data-testid=totals] tr[data-strategy="jwt-cookie"]').getByTestId('total-per-authenticated')).toHaveText('0.00')
+  await expect(page.locator('[data-testid=totals] tr[data-strategy="jwt-cookie"]').getByTestId('total-per-authenticated').locator('strong')).toHaveText('0')
 })
 
 test('compare: admin reaches /admin, and a refresh rotates the jwt', async ({ page }) => {
@@ -181,4 +183,165 @@ test('compare: admin reaches /admin, and a refresh rotates the jwt', async ({ pa
   await pane.getByTestId('times').fill('1')
   await click(pane, 'GET /me ×1')
   expect((await settled(requests(pane, '/me').first())).status, 'the refreshed token works').toBe(200)
+})
+
+/** What the running totals show for one strategy, per kind of request. */
+async function totalsOf(page: Page, strategy: StrategyName) {
+  const row = page.locator(`[data-testid=totals] tr[data-strategy="${strategy}"]`)
+  const cell = async (kind: string) => ({
+    perRequest: (await row.getByTestId(`total-per-${kind}`).locator('strong').textContent()) ?? '–',
+    count: Number(await row.getByTestId(`total-per-${kind}`).getAttribute('data-count')),
+  })
+  return { authenticated: await cell('authenticated'), login: await cell('login'), logout: await cell('logout'), timing: (await row.getByTestId('total-timing').textContent()) ?? '' }
+}
+
+test('compare: totals per kind of request keep login and logout apart, so jwt pays 0 round trips per authenticated request and session 1; each request shows the server\'s time beside the browser\'s', async ({ page }) => {
+  await page.goto('/')
+  await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
+  for (const strategy of ['session', 'jwt'] as const) {
+    const pane = page.getByTestId(`pane-${strategy}`)
+    await click(pane, 'Log in')
+    await pane.getByTestId('times').fill('4')
+    await click(pane, 'GET /me ×4')
+    await click(pane, 'Log out')
+    for (const row of await pane.locator('[data-testid=request]').all()) await expect(row).toHaveAttribute('data-source', 'record')
+  }
+  const session = await totalsOf(page, 'session')
+  const jwt = await totalsOf(page, 'jwt')
+  // /me ×4 and the pane's check of who is logged in after the login (a check with no credential, after the logout, is no authenticated request)
+  expect(jwt.authenticated).toEqual({ perRequest: '0', count: 5 })
+  expect(session.authenticated).toEqual({ perRequest: '1', count: 5 })
+  expect(Number(jwt.login.perRequest), 'a login pays the rate limiter and the user lookup').toBeGreaterThan(0)
+  expect(jwt.logout).toEqual({ perRequest: '1', count: 1 })
+  await expect(page.getByTestId('pane-jwt').getByTestId('pane-figure')).toContainText('0 round trips per authenticated request')
+  await expect(page.getByTestId('pane-session').getByTestId('pane-figure')).toContainText('1 round trip per authenticated request')
+  expect(session.timing, 'medians of the server\'s auth and total, and of the browser').toMatch(/^\d+\.\d+ \/ \d+\.\d+, \d+(\.\d+)?$/)
+
+  // A request's timing, as devtools draws it: the browser's latency, the server's total, its auth and each round trip explained.
+  const me = page.getByTestId('pane-session').locator('[data-testid=request][data-label="/me"]').first()
+  const serverMs = Number(await me.getByTestId('server-ms').textContent())
+  expect(serverMs).toBeGreaterThan(0)
+  await expect(me.getByTestId('round-trip')).toHaveAttribute('title', /^session lookup/)
+  await me.getByRole('button', { name: 'timing' }).click()
+  const waterfall = me.getByTestId('waterfall')
+  await expect(waterfall.getByRole('row', { name: /^browser/ })).toBeVisible()
+  await expect(waterfall.getByRole('row', { name: /^server total/ })).toBeVisible()
+  await expect(waterfall.getByTestId('waterfall-entry')).toHaveText([/^auth/, /^Redis GET session lookup/])
+  const login = page.getByTestId('pane-session').locator('[data-testid=request][data-label="login"]')
+  await expect(login.locator('[data-testid=round-trip]', { hasText: 'EVALSHA' })).toHaveAttribute('title', /^rate limiter/)
+  const shot = screenshotPath('compare-totals')
+  await page.screenshot({ path: shot.path, fullPage: true })
+  await expectAccessible(page, 'compare with a request\'s timing open')
+  for (const [strategy, shown] of [['session', session], ['jwt', jwt]] as const) {
+    observe({
+      journey: 'Compare: totals per kind of request (login, /me ×4, logout)',
+      strategy,
+      seen: {
+        'round trips per authenticated request': `${shown.authenticated.perRequest} (n=${shown.authenticated.count})`,
+        'per login': shown.login.perRequest,
+        'per logout': shown.logout.perRequest,
+        'authenticated: server auth / total, browser (ms, medians)': shown.timing,
+      },
+      screenshot: shot.relative,
+    })
+  }
+})
+
+test('compare: after a reload the panes, their timelines and what the thief holds come back, and each pane asks /me who is logged in', async ({ page }) => {
+  await page.goto('/')
+  await page.getByTestId('add-pane').selectOption('session-cached')
+  const session = page.getByTestId('pane-session')
+  await session.getByTestId('user').selectOption('admin')
+  await click(session, 'Log in')
+  await expect(session.getByTestId('identity')).toHaveAttribute('data-user', 'admin')
+  const jwt = page.getByTestId('pane-jwt')
+  await click(jwt, 'Log in')
+  await expect(jwt.getByTestId('identity')).toHaveAttribute('data-user', 'alice')
+  const thief = (await jwt.getByTestId('stolen').textContent()) ?? ''
+  const cached = page.getByTestId('pane-session-cached')
+  await expect(cached.getByTestId('identity')).toHaveAttribute('data-state', 'out')
+  const before = { session: await session.getByTestId('request').count(), jwt: await jwt.getByTestId('request').count() }
+  await expect(page).toHaveURL(/\?panes=session%3Aadmin%2Cjwt%3Aalice%2Csession-cached%3Aalice$/)
+
+  await page.reload()
+  for (const strategy of ['session', 'jwt', 'session-cached']) await expect(page.getByTestId(`pane-${strategy}`)).toBeVisible()
+  await expect(session.getByTestId('user')).toHaveValue('admin')
+  await expect(jwt.getByTestId('stolen')).toHaveText(thief)
+  // Not assumed: each pane asked /me again, and that question is on its timeline.
+  await expect(session.getByTestId('identity')).toHaveAttribute('data-user', 'admin')
+  await expect(jwt.getByTestId('identity')).toHaveAttribute('data-user', 'alice')
+  await expect(cached.getByTestId('identity')).toHaveAttribute('data-state', 'out')
+  await expect(session.getByTestId('request')).toHaveCount(before.session + 1)
+  await expect(jwt.getByTestId('request')).toHaveCount(before.jwt + 1)
+  await expect(jwt.locator('[data-testid=request][data-label="who? /me"]').first()).toHaveAttribute('data-status', '200')
+
+  await click(jwt, 'Replay stolen credential')
+  await expect(jwt.locator('[data-testid=request][data-label="replay"]').first()).toHaveAttribute('data-outcome', 'danger')
+  await click(jwt, 'Log out')
+  await expect(jwt.getByTestId('identity')).toHaveAttribute('data-state', 'out')
+  await expectAccessible(page, 'compare after a reload')
+})
+
+test('compare: a link restores the setup (which panes, which user) in another browser, where nobody is logged in yet', async ({ page, browser }) => {
+  await page.goto('/?panes=session-pg:admin,jwt-cookie:alice')
+  await expect(page.getByTestId('pane-session')).toHaveCount(0)
+  await expect(page.getByTestId('pane-session-pg').getByTestId('user')).toHaveValue('admin')
+  await expect(page.getByTestId('pane-jwt-cookie').getByTestId('user')).toHaveValue('alice')
+  await page.getByTestId('add-pane').selectOption('jwt-denylist')
+  const link = new URL((await page.getByTestId('setup-link').getAttribute('href')) ?? '', page.url()).href
+
+  const other = await browser.newContext()
+  try {
+    const there = await other.newPage()
+    await there.goto(link)
+    for (const [strategy, user] of [['session-pg', 'admin'], ['jwt-cookie', 'alice'], ['jwt-denylist', 'alice']]) {
+      const pane = there.getByTestId(`pane-${strategy}`)
+      await expect(pane.getByTestId('user')).toHaveValue(user as string)
+      await expect(pane.getByTestId('identity')).toHaveAttribute('data-state', 'out')
+    }
+    await expect(there.getByTestId('pane-session-pg').getByTestId('request')).toHaveCount(1)
+  } finally {
+    await other.close()
+  }
+})
+
+test('compare: a short-lived login (?ttl=10, demo) gives an access token that ends in 10 s', async ({ page }) => {
+  await page.goto('/')
+  await page.getByTestId('short-ttl').check()
+  const pane = page.getByTestId('pane-jwt')
+  const login = page.waitForResponse((response) => response.url().includes('/api/jwt/login'))
+  await click(pane, 'Log in')
+  const response = await login
+  expect(new URL(response.url()).search).toBe('?ttl=10')
+  const body = (await response.json()) as { accessTokenExpiresAt: string }
+  const lifetime = Date.parse(body.accessTokenExpiresAt) - Date.parse((await response.headerValue('date')) ?? '')
+  expect(lifetime).toBeGreaterThan(8_000)
+  expect(lifetime).toBeLessThanOrEqual(11_000)
+  await expect(pane.getByTestId('stolen')).toContainText('which expires at')
+})
+
+test('reset the lab: every strategy logged out in this browser and checked, the timelines and tokens forgotten, and said so', async ({ page }) => {
+  await page.goto('/')
+  for (const strategy of ['session', 'jwt'] as const) await click(page.getByTestId(`pane-${strategy}`), 'Log in')
+  await page.getByTestId('add-pane').selectOption('jwt-cookie')
+  await click(page.getByTestId('pane-jwt-cookie'), 'Log in')
+  await expect(page.getByTestId('pane-jwt-cookie').getByTestId('identity')).toHaveAttribute('data-user', 'alice')
+  expect(await page.evaluate(() => sessionStorage.getItem('lab:tokens'))).toContain('accessToken')
+
+  await page.getByTestId('reset-lab').click()
+  const report = page.getByTestId('reset-report')
+  await expect(report).toBeVisible()
+  for (const strategy of STRATEGIES) await expect(report.getByTestId(`reset-${strategy}`)).toHaveAttribute('data-logout', '204')
+  // The cookie strategies' /me, and the token strategies' refresh, are refused afterwards.
+  for (const strategy of STRATEGIES) await expect(report.getByTestId(`reset-${strategy}`)).toHaveAttribute('data-check-status', '401')
+  await expect(report.getByTestId('reset-jwt')).toContainText('forgot its access token')
+  expect(await page.evaluate(() => sessionStorage.getItem('lab:tokens'))).toBeNull()
+  // Every pane is still there, empty but for its fresh question to /me, which nobody answers to.
+  for (const strategy of ['session', 'jwt', 'jwt-cookie']) {
+    const pane = page.getByTestId(`pane-${strategy}`)
+    await expect(pane.getByTestId('identity')).toHaveAttribute('data-state', 'out')
+    await expect(pane.getByTestId('request')).toHaveCount(1)
+  }
+  await page.screenshot({ path: screenshotPath('reset').path })
+  await expectAccessible(page, 'the reset report')
 })

@@ -1,5 +1,6 @@
 import { expect, test } from '../lab-test.ts'
 import { STRATEGIES } from '@lab/contracts'
+import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 /** Longer than the header's health poll (3 s), so that one falls inside the pause. */
@@ -47,6 +48,7 @@ test('outage: with Redis paused, jwt, jwt-cookie and session-pg keep answering, 
   expect(cached.duringOkStoreless, 'each of those answers touched no store').toBe(cached.duringOk)
   const after = screenshotPath('outage-after')
   await page.screenshot({ path: after.path, fullPage: true })
+  await expectAccessible(page, 'outage after a Redis pause')
   for (const strategy of STRATEGIES) {
     const shown = await seen(strategy)
     observe({

@@ -1,6 +1,7 @@
 import type { Locator } from '@playwright/test'
 import { expect, test } from '../lab-test.ts'
 import { RANGE_ATTACKS, RANGE_WARNING } from '@lab/contracts'
+import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 /** What one side of an attack showed: the request row's status and code, and the verdict under it. */
@@ -31,6 +32,8 @@ test('range: every forged admin token gets into its deliberately vulnerable targ
       await expect(range.getByTestId('request')).toHaveAttribute('data-label', `range /${attack}/admin`)
       await expect(range.getByTestId('request')).toHaveAttribute('data-status', '200')
       await expect(range.getByTestId('verdict')).toHaveText('Got in as admin: the forged token was accepted')
+      await expect(range.getByTestId('verdict'), "the attacker's success is danger").toHaveAttribute('data-outcome', 'danger')
+      await expect(real.getByTestId('verdict'), 'the refusal protects').toHaveAttribute('data-outcome', 'safe')
       await expect(real.getByTestId('request')).toHaveAttribute('data-status', '401')
       await expect(real.getByTestId('request')).toHaveAttribute('data-code', 'AUTH_INVALID')
       await expect(real.getByTestId('verdict')).toHaveText(/^Refused: 401 AUTH_INVALID/)
@@ -50,6 +53,7 @@ test('range: every forged admin token gets into its deliberately vulnerable targ
     })
   }
   await page.screenshot({ path: shot.path, fullPage: true })
+  await expectAccessible(page, 'the range after every attack')
 })
 
 test('range: one click forges all four and tries each on both', async ({ page }) => {

@@ -1,6 +1,7 @@
 import { expect, test } from '../lab-test.ts'
 import { MEMORY_SESSION, STRATEGIES } from '@lab/contracts'
 import { REPLICAS_URL } from '../playwright.config.ts'
+import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 // The lab of `pnpm demo --replicas 2`: two API processes behind nginx (playwright.config.ts).
@@ -25,8 +26,11 @@ test('replicas: every strategy but the in-memory session survives a hop from api
   await expect(hop).toHaveAttribute('data-status', '401')
   await expect(hop).toHaveAttribute('data-code', 'AUTH_INVALID')
 
+  await expect(row(MEMORY_SESSION).getByTestId('verdict'), 'the owner turned away').toHaveAttribute('data-outcome', 'lost')
+  await expect(hop).toHaveAttribute('data-outcome', 'lost')
   const shot = screenshotPath('replicas-hop')
   await page.screenshot({ path: shot.path, fullPage: true })
+  await expectAccessible(page, 'replicas after the hops')
   for (const strategy of [...STRATEGIES, MEMORY_SESSION]) {
     observe({
       journey: 'replicas',
@@ -51,5 +55,8 @@ test('replicas: with no replica named, the load balancer spreads requests over b
 
 test('replicas: a lab with a single API says how to start replicas', async ({ page }) => {
   await page.goto(new URL('/replicas', `http://127.0.0.1:${process.env.E2E_WEB_PORT}`).href)
-  await expect(page.getByTestId('no-replicas')).toContainText('pnpm demo --replicas 2')
+  const explained = page.getByTestId('no-replicas')
+  await expect(explained.getByRole('heading')).toContainText('single API process')
+  await expect(explained.getByTestId('command')).toHaveText('pnpm demo --replicas 2')
+  await expectAccessible(page, 'replicas in a single-process lab')
 })

@@ -1,5 +1,6 @@
 import { expect, test } from '../lab-test.ts'
 import { STRATEGIES } from '@lab/contracts'
+import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 /** The view's short story: every login's short-lived credential (access token, cached copy) lives this long (`?ttl=`). */
@@ -52,6 +53,13 @@ test('revocation, short story: session, session-pg and jwt-denylist refuse the r
   expect(Date.now() - started, 'the short story fits in about 15 s').toBeLessThan((SHORT_TTL_SECONDS + 10) * 1000)
   const after = screenshotPath('revocation-after')
   await page.screenshot({ path: after.path, fullPage: true })
+  await expectAccessible(page, 'revocation after the short story')
+  // One meaning per colour: a thief let in at all is danger, even once refused later; a refusal from the first replay is safe.
+  for (const strategy of Object.keys(IMMEDIATE)) await expect(row(strategy).getByTestId('verdict')).toHaveAttribute('data-outcome', 'safe')
+  for (const strategy of Object.keys(WINDOWED)) {
+    await expect(row(strategy).getByTestId('verdict')).toHaveAttribute('data-outcome', 'danger')
+    await expect(row(strategy).getByTestId('replay').first().locator('[data-outcome]')).toHaveAttribute('data-outcome', 'danger')
+  }
 
   for (const strategy of STRATEGIES) {
     const replays = await row(strategy).getByTestId('replay').allTextContents()

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from '../lab-test.ts'
+import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 /** The step titles, in order, as the page lists them under "All steps". */
@@ -131,7 +132,10 @@ test('workshop: the alg:none step shows the range letting the token in and the r
   await expect(real).toHaveAttribute('data-status', '401')
   await expect(real).toHaveAttribute('data-code', 'AUTH_INVALID')
   await expect(page.getByTestId('step-line')).toHaveText('Range: 200 as admin. Real API: 401 AUTH_INVALID.')
+  await expect(timeline.locator('[data-testid=request][data-label="range /none/admin"]'), "the forged token got in: the attacker's success").toHaveAttribute('data-outcome', 'danger')
+  await expect(real).toHaveAttribute('data-outcome', 'safe')
   await page.screenshot({ path: screenshotPath('workshop-alg-none').path, fullPage: true })
+  await expectAccessible(page, 'the workshop after the alg:none step')
 })
 
 test('workshop: the session-cached step shows no round trip, and the stolen cookies still let the thief in after logout', async ({ page }) => {
