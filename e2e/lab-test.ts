@@ -3,10 +3,13 @@ import { expect, test as base } from '@playwright/test'
 /**
  * Playwright's `test`, for every journey of the lab: it also fails when a page reports a
  * Content-Security-Policy violation, since the pages must satisfy the policy the web origin sends.
+ * A journey that provokes violations on purpose (the token-storage view's injections) lists them
+ * with `test.use({ expectedCspViolations: [...] })`: then exactly those must happen.
  */
-export const test = base.extend<{ cspViolations: void }>({
+export const test = base.extend<{ cspViolations: void; expectedCspViolations: string[] }>({
+  expectedCspViolations: [[], { option: true }],
   cspViolations: [
-    async ({ page }, use) => {
+    async ({ page, expectedCspViolations }, use) => {
       const violations: string[] = []
       await page.exposeFunction('labCspViolation', (violation: string) => violations.push(violation))
       await page.addInitScript(() => {
@@ -16,7 +19,7 @@ export const test = base.extend<{ cspViolations: void }>({
         )
       })
       await use()
-      expect(violations, 'Content-Security-Policy violations').toEqual([])
+      expect(violations.toSorted(), 'Content-Security-Policy violations').toEqual(expectedCspViolations.toSorted())
     },
     { auto: true },
   ],

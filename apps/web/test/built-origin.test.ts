@@ -49,11 +49,14 @@ after(async () => {
   await upstream.close()
 })
 
-const VIEWS = ['/outage', '/range', '/bench', '/workshop', '/replicas']
+const VIEWS = ['/outage', '/range', '/bench', '/workshop', '/replicas', '/token-storage', '/two-tabs']
 /** Each demo-only route, asked so that it answers without doing anything (no run, nothing stolen). */
 const ROUTES: Array<{ path: string; init: RequestInit }> = [
   { path: '/attacker/steal', init: { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } } },
   { path: '/attacker/replay', init: { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } } },
+  { path: '/attacker/login', init: { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } } },
+  // the simulated XSS payload is a static file, under a demo-only path
+  { path: '/token-storage/payload.js', init: {} },
   { path: '/bench/run', init: { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } } },
 ]
 
@@ -69,6 +72,7 @@ test('in production the demo-only views and routes answer 404, and the nav does 
   // What works without the thief stays.
   assert.equal((await fetch(`${production.url}/revocation`)).status, 200)
   assert.equal((await fetch(`${production.url}/inspector`)).status, 200)
+  assert.equal((await fetch(`${production.url}/devices`)).status, 200)
 })
 
 test('in the demo profile they are all there, and in the nav', async () => {

@@ -1,0 +1,115 @@
+import type { Page } from '@playwright/test'
+import { expect, test } from '../lab-test.ts'
+import { observe, screenshotPath } from '../reporting/observations.ts'
+
+const ALICE = { username: 'alice', password: 'alice-password' }
+
+/** Picks a strategy, logs this browser in, and logs in a device of the web server's with a short-lived credential. */
+async function twoLogins(page: Page, strategy: string, device: string, ttl: number) {
+  await page.getByTestId('devices-strategy').selectOption(strategy)
+  await page.getByTestId('login-here').click()
+  await expect(page.locator('[data-testid=login][data-current=true]')).toHaveCount(1)
+  await page.getByTestId('device-label').fill(device)
+  await page.getByTestId('device-ttl').fill(String(ttl))
+  await page.getByTestId('login-device').click()
+  await expect(page.locator(`[data-testid=login][data-device="${device}"]`)).toHaveCount(1)
+  await expect(page.locator(`[data-testid=login][data-device="${device}"]`)).toContainText(device)
+}
+
+test('devices: end one login; the thief measures what its credential still does, per strategy', async ({ page }) => {
+  await page.goto('/devices')
+  const device = (name: string) => page.getByTestId(`device-${name}`)
+  const end = (name: string) => page.locator(`[data-testid=login][data-device="${name}"]`).getByTestId('end-login').click()
+
+  // A session is gone with its server state: refused at once.
+  await twoLogins(page, 'session', 'phone', 5)
+  await end('phone')
+  await expect(device('phone')).toHaveAttribute('data-verdict', 'refused-at-once')
+  await expect(device('phone')).toHaveAttribute('data-code', 'AUTH_INVALID')
+  await expect(page.locator('[data-testid=login][data-device=phone]')).toHaveCount(0)
+  await expect(page.locator('[data-testid=login][data-current=true]'), 'this browser stays logged in').toHaveCount(1)
+
+  // jwt: its refresh stops at once, its access token works until exp (8 s here).
+  await twoLogins(page, 'jwt', 'phone', 8)
+  await end('phone')
+  await expect(device('phone').getByTestId('device-refresh')).toContainText('401')
+  await expect(device('phone')).toHaveAttribute('data-verdict', 'refused-later', { timeout: 15_000 })
+  await expect(device('phone')).toHaveAttribute('data-code', 'AUTH_EXPIRED')
+  const jwtShot = screenshotPath('devices-jwt')
+  await page.screenshot({ path: jwtShot.path, fullPage: true })
+  observe({
+    journey: 'Devices: end the phone’s login, the thief replays its credential every second',
+    strategy: 'jwt',
+    seen: { 'after the end': (await device('phone').getByTestId('device-verdict').textContent()) ?? '' },
+    screenshot: jwtShot.relative,
+  })
+
+  // jwt-denylist: denylisted at once.
+  await twoLogins(page, 'jwt-denylist', 'phone', 5)
+  await end('phone')
+  await expect(device('phone')).toHaveAttribute('data-verdict', 'refused-at-once')
+  await expect(device('phone')).toHaveAttribute('data-code', 'AUTH_REVOKED')
+
+  // session-cached: the fresh copy works until it goes stale (8 s here), then the store says no.
+  await twoLogins(page, 'session-cached', 'phone', 8)
+  await end('phone')
+  await expect(device('phone')).toHaveAttribute('data-verdict', 'refused-later', { timeout: 15_000 })
+  await expect(device('phone')).toHaveAttribute('data-code', 'AUTH_INVALID')
+  observe({
+    journey: 'Devices: end the phone’s login, the thief replays its credential every second',
+    strategy: 'session-cached',
+    seen: { 'after the end': (await device('phone').getByTestId('device-verdict').textContent()) ?? '' },
+  })
+})
+
+test('devices: log out everywhere, and the admin ends every login of alice', async ({ page }) => {
+  await page.goto('/devices')
+  const device = (name: string) => page.getByTestId(`device-${name}`)
+
+  // jwt-cookie: log out everywhere clears this browser's cookies; the phone's access token lives until exp.
+  await twoLogins(page, 'jwt-cookie', 'tablet', 8)
+  await page.getByTestId('logout-all').click()
+  await expect(page.getByTestId('here-after')).toHaveAttribute('data-code', 'AUTH_MISSING')
+  await expect(device('tablet')).toHaveAttribute('data-verdict', 'refused-later', { timeout: 15_000 })
+  await expect(device('tablet')).toHaveAttribute('data-code', 'AUTH_EXPIRED')
+  await expect(page.getByTestId('list-problem')).toBeVisible()
+
+  // The admin, under jwt, ends alice's jwt-denylist logins too: every login under every strategy.
+  await twoLogins(page, 'jwt-denylist', 'phone', 30)
+  await page.getByTestId('admin-end-all').click()
+  await expect(device('phone')).toHaveAttribute('data-verdict', 'refused-at-once')
+  await expect(device('phone')).toHaveAttribute('data-code', 'AUTH_REVOKED')
+  await expect(page.getByTestId('here-after')).toHaveAttribute('data-code', 'AUTH_REVOKED')
+  const shot = screenshotPath('devices-admin')
+  await page.screenshot({ path: shot.path, fullPage: true })
+
+  await page.setViewportSize({ width: 390, height: 844 })
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  expect(overflow, 'no sideways scrolling on a phone').toBeLessThanOrEqual(0)
+  await page.screenshot({ path: screenshotPath('devices-phone').path, fullPage: true })
+})
+
+test('devices: a real second browser appears in the list by its User-Agent, and ending it logs it out', async ({ page, browser }) => {
+  const phone = await browser.newContext({ userAgent: 'Lab phone (a second Playwright browser)' })
+  const phonePage = await phone.newPage()
+  await phonePage.goto('/devices')
+  const phoneMe = () => phonePage.evaluate(async () => (await fetch('/api/session/me')).status)
+  const phoneLogin = await phonePage.evaluate(
+    async (alice) => (await fetch('/api/session/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alice) })).status,
+    ALICE,
+  )
+  expect(phoneLogin).toBe(200)
+  expect(await phoneMe()).toBe(200)
+
+  await page.goto('/devices')
+  await page.getByTestId('devices-strategy').selectOption('session')
+  await page.getByTestId('login-here').click()
+  await expect(page.locator('[data-testid=login][data-current=true]')).toHaveCount(1)
+  const row = page.locator('[data-testid=login]', { hasText: 'Lab phone (a second Playwright browser)' })
+  if ((await page.getByTestId('show-all').count()) > 0) await page.getByTestId('show-all').click()
+  await expect(row).toHaveCount(1)
+  await row.getByTestId('end-login').click()
+  await expect(row).toHaveCount(0)
+  expect(await phoneMe(), 'the ended browser is logged out at once').toBe(401)
+  await phone.close()
+})
