@@ -265,7 +265,7 @@ export function DevicesView({ thief }: { thief: boolean }) {
         </span>
       </div>
 
-      <div className="panes">
+      <div className="panes devices-panes">
         <section className="panel" aria-labelledby="this-browser">
           <h2 id="this-browser">This browser</h2>
           <p className="muted">alice, logged in here. The list below is what the API answers this browser.</p>

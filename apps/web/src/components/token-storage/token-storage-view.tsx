@@ -43,6 +43,13 @@ interface Loot {
 
 const NO_LOOT: Loot = { stolen: {}, waiting: false, cookie: null }
 
+/** The table's columns, also shown above each cell where the rows stack (a phone). */
+const COLUMNS = {
+  read: 'what the payload read',
+  replay: 'sent to the thief, replayed from elsewhere',
+  ride: 'used from the victim’s open page',
+} as const
+
 const PLACES: ReadonlyArray<{ place: Place; label: string; keeps: string }> = [
   { place: 'localStorage', label: 'localStorage', keeps: `localStorage["${KEY}"]: kept across tabs and restarts` },
   { place: 'sessionStorage', label: 'sessionStorage', keeps: `sessionStorage["${KEY}"]: kept until the tab closes` },
@@ -181,6 +188,9 @@ export function TokenStorageView() {
   }
 
   const loggedIn = Object.keys(tokens).length === 4
+  const takenAway = (['localStorage', 'sessionStorage', 'memory'] as const).filter((place) =>
+    (loot.stolen[place] ?? []).some((each) => each.token === tokens[place] && each.replay.status === 200),
+  ).length
   return (
     <>
       <p className="simulated" role="note">
@@ -205,9 +215,9 @@ export function TokenStorageView() {
           <thead>
             <tr>
               <th scope="col">where the page keeps it</th>
-              <th scope="col">what the payload read</th>
-              <th scope="col">sent to the thief, replayed from elsewhere</th>
-              <th scope="col">used from the victim&apos;s open page</th>
+              <th scope="col">{COLUMNS.read}</th>
+              <th scope="col">{COLUMNS.replay}</th>
+              <th scope="col">{COLUMNS.ride}</th>
             </tr>
           </thead>
           <tbody>
@@ -222,11 +232,11 @@ export function TokenStorageView() {
                     {label}
                     <div className="muted keeps">{keeps}</div>
                   </th>
-                  <td data-testid="read">
+                  <td data-testid="read" data-label={COLUMNS.read}>
                     {own ? (
                       <>
-                        <span className="loot-yes">the token</span> from <code>{own.key}</code>, the very one stored there:{' '}
-                        <code className="token-tail">…{own.token.slice(-12)}</code>
+                        <span className="loot-yes">the token</span>, {place === 'memory' ? <>from the {own.key}</> : <>from <code>{own.key}</code></>}: the very
+                        one this place holds, <code className="token-tail">…{own.token.slice(-12)}</code>
                       </>
                     ) : cookie ? (
                       <>
@@ -241,7 +251,7 @@ export function TokenStorageView() {
                       ''
                     )}
                   </td>
-                  <td data-testid="replay" data-status={own?.replay.status ?? cookie?.replay.status ?? ''}>
+                  <td data-testid="replay" data-label={COLUMNS.replay} data-status={own?.replay.status ?? cookie?.replay.status ?? ''}>
                     {own && (
                       <>
                         <span className={statusClass(own.replay.status)}>{own.replay.status}</span> {own.replay.code} {own.replay.username && `as ${own.replay.username}`}
@@ -255,7 +265,7 @@ export function TokenStorageView() {
                       </>
                     )}
                   </td>
-                  <td data-testid="ride" data-status={cookie?.ride.status ?? ''}>
+                  <td data-testid="ride" data-label={COLUMNS.ride} data-status={cookie?.ride.status ?? ''}>
                     {cookie ? (
                       <>
                         <code>GET /api/jwt-cookie/me</code> <span className={statusClass(cookie.ride.status)}>{cookie.ride.status}</span>{' '}
@@ -276,6 +286,12 @@ export function TokenStorageView() {
           </tbody>
         </table>
       </div>
+      {ran && (
+        <p className="verdict-line verdict-accepted loot-summary" data-testid="loot-summary">
+          Taken away, and working from elsewhere: {takenAway} of the 3 tokens a script can reach.{' '}
+          {loot.cookie?.ride.status === 200 ? 'The HttpOnly cookie: never read, but used in place while the page was open.' : ''}
+        </p>
+      )}
       {Object.entries(loot.stolen).flatMap(([place, found]) => found.filter((each) => each.token !== tokens[place as Place])).length > 0 && (
         <p className="muted" data-testid="also-found">
           The payload also took tokens this view did not put there (other views of the lab keep theirs in sessionStorage too):{' '}
