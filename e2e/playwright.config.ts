@@ -13,8 +13,14 @@ export const REPLICAS_URL = `http://127.0.0.1:${process.env.E2E_REPLICAS_WEB_POR
 /** The access-token TTL the lab runs with here: short, so the revocation journey sees jwt's replay expire, yet long enough that a journey on a busy CI machine finishes within one token's life. */
 export const ACCESS_TOKEN_TTL = 20
 
-/** One lab started by the demo launcher (lab-servers.ts), ready when its health answers through the web lab. */
+/**
+ * One lab started by the demo launcher (lab-servers.ts), ready when its health answers through the
+ * web origin. It gets the environment a user's `pnpm demo` gets, plus `env`: the API's default rate
+ * limits, and no DATABASE_URL unless `env` gives one (the embedded Postgres, as on a fresh machine).
+ */
 function labServer(args: string[], url: string, env: Record<string, string | undefined>) {
+  const inherited = { ...process.env }
+  delete inherited.DATABASE_URL
   return {
     command: ['node lab-servers.ts', ...args].join(' '),
     url: `${url}/api/health`,
@@ -23,12 +29,7 @@ function labServer(args: string[], url: string, env: Record<string, string | und
     stdout: 'pipe' as const,
     stderr: 'pipe' as const,
     gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 10_000 },
-    env: {
-      ...env,
-      DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-      LOGIN_RATE_LIMIT: '10000',
-      LOG_LEVEL: 'warn',
-    } as Record<string, string>,
+    env: { ...inherited, LOG_LEVEL: 'warn', ...env } as Record<string, string>,
   }
 }
 
@@ -55,8 +56,19 @@ export default defineConfig({
     },
   },
   webServer: [
-    // Its own redis-server (to pause), the built API and the built web lab, via the demo launcher.
-    labServer([], webUrl, { PORT: process.env.E2E_API_PORT, WEB_PORT: process.env.E2E_WEB_PORT, ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL) }),
-    labServer(['--replicas', '2'], REPLICAS_URL, { PORT: process.env.E2E_REPLICAS_API_PORT, WEB_PORT: process.env.E2E_REPLICAS_WEB_PORT }),
+    // The default demo topology (embedded Postgres) with its own redis-server (the outage journey
+    // pauses it); the pool's idle timeout short, so the pauses between journeys cross it as hours would.
+    labServer([], webUrl, {
+      PORT: process.env.E2E_API_PORT,
+      WEB_PORT: process.env.E2E_WEB_PORT,
+      ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL),
+      DATABASE_IDLE_TIMEOUT: '3',
+    }),
+    // As `pnpm demo --replicas 2` with the machine's Postgres: two APIs behind nginx share a real server.
+    labServer(['--replicas', '2'], REPLICAS_URL, {
+      PORT: process.env.E2E_REPLICAS_API_PORT,
+      WEB_PORT: process.env.E2E_REPLICAS_WEB_PORT,
+      DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    }),
   ],
 })

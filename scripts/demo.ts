@@ -24,7 +24,9 @@ let topology: ReplicaTopology | undefined
 let stopping = false
 
 function start(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [script], { stdio: 'inherit', env: { ...process.env, ...env } })
+  // A process group of its own: Ctrl-C reaches this launcher alone, which then stops each child once
+  // (a second signal from the terminal would cut the API's graceful close short).
+  const child = spawn(process.execPath, [script], { stdio: 'inherit', env: { ...process.env, ...env }, detached: true })
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} stopped (${signal ?? `exit code ${code}`}); stopping the demo`)

@@ -71,6 +71,8 @@ export async function startReplicas({ count, port, env, log = console.log }: Rep
     const launch = async (replica: (typeof replicas)[number]) => {
       const child = spawn(process.execPath, [API_SERVER], {
         stdio: 'inherit',
+        // Stopped by stop() alone, not also by the terminal's Ctrl-C: one signal, one graceful close.
+        detached: true,
         env: {
           ...env,
           ...shared,

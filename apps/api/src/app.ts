@@ -6,6 +6,7 @@ import { LogController, type FastifyHttpOptions, type FastifyInstance, type Fast
 import autoload from '@fastify/autoload'
 import type { Config } from './config.ts'
 import { toErrorBody } from './plugins/app/error-handler.ts'
+import { staticHeaders } from './plugins/app/response-headers.ts'
 import type { PasswordHasher } from './plugins/app/users.ts'
 
 /** The configuration once the stores are known (from the environment or started by local-stores/). */
@@ -33,21 +34,25 @@ const REQUEST_TIMEOUT_MS = 10_000
 
 /**
  * What Node's HTTP parser refuses before Fastify sees a request (oversized headers, a malformed
- * request line, a request too slow to arrive) gets the error format too, then the connection closes.
+ * request line, a request too slow to arrive) gets the error format and the security headers too,
+ * then the connection closes.
  */
-function clientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
-  const [statusCode, code, message] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? ([431, 'HEADERS_TOO_LARGE', 'Request headers too large'] as const)
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? ([408, 'REQUEST_TIMEOUT', 'The request took too long to arrive'] as const)
-        : ([400, 'BAD_REQUEST', 'Malformed request'] as const)
-  const body = JSON.stringify({ statusCode, code, error: STATUS_CODES[statusCode], message })
-  socket.end(
-    `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  )
+function clientErrorHandler(headers: Record<string, string>) {
+  const headerLines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  return (error: NodeJS.ErrnoException, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
+    const [statusCode, code, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? ([431, 'HEADERS_TOO_LARGE', 'Request headers too large'] as const)
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ([408, 'REQUEST_TIMEOUT', 'The request took too long to arrive'] as const)
+          : ([400, 'BAD_REQUEST', 'Malformed request'] as const)
+    const body = JSON.stringify({ statusCode, code, error: STATUS_CODES[statusCode], message })
+    socket.end(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\n${headerLines}content-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    )
+  }
 }
 
 /** Where credentials could appear in a log line; pino replaces them whatever a serializer adds. */
@@ -70,8 +75,9 @@ class OneLinePerRequest extends LogController {
 }
 
 /** Fastify's own options: shared by server.ts and the tests so both run the same server. */
-export function serverOptions(config: Pick<AppConfig, 'logLevel' | 'trustProxy' | 'profile'>): FastifyHttpOptions<Server> {
+export function serverOptions(config: Pick<AppConfig, 'logLevel' | 'trustProxy' | 'profile' | 'replicaName'>): FastifyHttpOptions<Server> {
   const pretty = config.profile === 'demo' && config.logLevel !== 'silent'
+  const headers = staticHeaders(config.replicaName)
   return {
     logger: {
       level: config.logLevel,
@@ -87,15 +93,15 @@ export function serverOptions(config: Pick<AppConfig, 'logLevel' | 'trustProxy' 
     requestTimeout: REQUEST_TIMEOUT_MS,
     // Node checks these on an interval (30 s by default), so a trickled request is cut within a second of its limit.
     http: { headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
-    clientErrorHandler: clientError,
+    clientErrorHandler: clientErrorHandler(headers),
     // The error handler answers 503 SHUTTING_DOWN itself, in the error format, while the server closes.
     return503OnClosing: false,
     // Reject what does not match a schema instead of coercing or silently dropping it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     // A malformed URL (`/api/%`) is refused before routing, where the error handler never sees it.
-    frameworkErrors: (error, _request, reply: FastifyReply) => {
+    frameworkErrors: (error, request, reply: FastifyReply) => {
       const body = toErrorBody(error)
-      return reply.code(body.statusCode).type('application/json').send(body)
+      return reply.code(body.statusCode).headers(headers).header('x-request-id', request.id).type('application/json').send(body)
     },
   }
 }

@@ -14,9 +14,11 @@ const EnvSchema = Type.Object({
   DATABASE_IDLE_TIMEOUT: Type.Integer({ minimum: 1, default: 30 }),
   JWT_ALGORITHM: Type.Enum(['HS256', 'EdDSA'], { default: 'HS256' }),
   JWT_SECRET: Type.Optional(Type.String()),
+  JWT_SECRET_PREVIOUS: Type.Optional(Type.String()),
   JWT_PRIVATE_KEY: Type.Optional(Type.String()),
   JWT_KEY_GRACE: Type.Optional(Type.Integer({ minimum: 0 })),
   SESSION_SECRET: Type.Optional(Type.String()),
+  SESSION_SECRET_PREVIOUS: Type.Optional(Type.String()),
   ACCESS_TOKEN_TTL: Type.Integer({ minimum: 1, default: 120 }),
   REFRESH_TOKEN_TTL: Type.Integer({ minimum: 60, default: 7 * 24 * 3600 }),
   REFRESH_IDLE_TIMEOUT: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -49,11 +51,15 @@ export interface Config {
   jwtAlgorithm: 'HS256' | 'EdDSA'
   /** the HMAC secret (HS256); unused with EdDSA */
   jwtSecret: string
+  /** HS256: the secret JWT_SECRET replaces, which still verifies (never signs) during a rotation */
+  jwtSecretPrevious: string | undefined
   /** PKCS#8 PEM of the Ed25519 key (EdDSA only) */
   jwtPrivateKey: string | undefined
   /** seconds a rotated-out key still verifies; default ACCESS_TOKEN_TTL */
   jwtKeyGrace: number | undefined
   sessionSecret: string
+  /** the secret SESSION_SECRET replaces, whose session cookies are still accepted during a rotation */
+  sessionSecretPrevious: string | undefined
   accessTokenTtl: number
   refreshTokenTtl: number
   /** seconds without a refresh after which a refresh family ends (default SESSION_IDLE_TIMEOUT, as sessions) */
@@ -102,9 +108,24 @@ function bitsPerChar(value: string): number {
   return bits
 }
 
+/** OWASP ASVS 11.2.3: at least 128 bits of security for keys. */
+const MIN_SECRET_BITS = 128
+const CHARACTER_CLASSES = [/[0-9]/, /[a-z]/, /[A-Z]/, /[^0-9a-zA-Z]/]
+const CLASS_SIZES = [10, 26, 26, 33]
+
+/**
+ * The most a secret of this length and these kinds of character could hold, were every character
+ * random: 32 hex characters hold 128 bits, 32 decimal digits only 106.
+ */
+function nominalBits(value: string): number {
+  const alphabet = CHARACTER_CLASSES.reduce((size, pattern, i) => (pattern.test(value) ? size + (CLASS_SIZES[i] as number) : size), 0)
+  return [...value].length * Math.log2(Math.max(alphabet, 2))
+}
+
 /** Why a secret is weak, or null when it is acceptable. */
 export function secretWeakness(value: string): string | null {
   if (Buffer.byteLength(value) < MIN_SECRET_BYTES) return `shorter than ${MIN_SECRET_BYTES} bytes`
+  if (nominalBits(value) < MIN_SECRET_BITS) return `too few kinds of character to hold ${MIN_SECRET_BITS} bits`
   if (bitsPerChar(value) < MIN_BITS_PER_CHAR) return 'too repetitive to be random'
   if (guessesLog10(value).log10 < MIN_SECRET_GUESSES_LOG10) return 'made of words or patterns an attacker would try first'
   return null
@@ -125,6 +146,14 @@ function resolveSecret(name: string, value: string | undefined, env: Env, genera
   if (weakness && env.LAB_PROFILE !== 'demo') {
     throw new ConfigError(`${name} is weak (${weakness}). Use at least ${MIN_SECRET_BYTES} random bytes.`)
   }
+  return value
+}
+
+/** A secret being rotated out (`*_PREVIOUS`): optional, and as strong as a current one outside the demo. */
+function previousSecret(name: string, value: string | undefined, env: Env): string | undefined {
+  if (value === undefined || value === '') return undefined
+  const weakness = secretWeakness(value)
+  if (weakness && env.LAB_PROFILE !== 'demo') throw new ConfigError(`${name} is weak (${weakness}).`)
   return value
 }
 
@@ -170,8 +199,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const jwtSecret = env.JWT_ALGORITHM === 'HS256' ? resolveSecret('JWT_SECRET', env.JWT_SECRET, env, generatedSecrets) : ''
   const jwtPrivateKey = env.JWT_ALGORITHM === 'EdDSA' ? resolvePrivateKey(env, generatedSecrets) : undefined
   const sessionSecret = resolveSecret('SESSION_SECRET', env.SESSION_SECRET, env, generatedSecrets)
+  const jwtSecretPrevious = previousSecret('JWT_SECRET_PREVIOUS', env.JWT_SECRET_PREVIOUS, env)
+  const sessionSecretPrevious = previousSecret('SESSION_SECRET_PREVIOUS', env.SESSION_SECRET_PREVIOUS, env)
   // One secret for two jobs: a leaked session secret would also forge access tokens.
-  if (jwtSecret === sessionSecret) throw new ConfigError('JWT_SECRET and SESSION_SECRET must differ: each signs something else.')
+  const secrets = [jwtSecret, sessionSecret, jwtSecretPrevious, sessionSecretPrevious].filter(Boolean)
+  if (new Set(secrets).size < secrets.length) {
+    throw new ConfigError('JWT_SECRET, SESSION_SECRET and their _PREVIOUS values must all differ: each signs something else.')
+  }
   if (env.SEED_DEMO_USERS && env.LAB_PROFILE !== 'demo') {
     throw new ConfigError('SEED_DEMO_USERS=true creates accounts whose passwords are public; it needs LAB_PROFILE=demo.')
   }
@@ -185,9 +219,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     postgresIdleTimeout: env.DATABASE_IDLE_TIMEOUT,
     jwtAlgorithm: env.JWT_ALGORITHM,
     jwtSecret,
+    jwtSecretPrevious,
     jwtPrivateKey,
     jwtKeyGrace: env.JWT_KEY_GRACE,
     sessionSecret,
+    sessionSecretPrevious,
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
     refreshTokenTtl: env.REFRESH_TOKEN_TTL,
     refreshIdleTimeout: env.REFRESH_IDLE_TIMEOUT ?? env.SESSION_IDLE_TIMEOUT,

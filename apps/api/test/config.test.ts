@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { ConfigError, loadConfig, redactUrl } from '../src/config.ts'
 
@@ -20,6 +20,14 @@ test('outside the demo profile short or repetitive secrets are refused', () => {
   }
 })
 
+test('outside the demo profile a secret must be able to hold 128 bits: 32 random digits cannot, 32 hex characters can', () => {
+  const digits = Array.from(randomBytes(32), (byte) => String(byte % 10)).join('')
+  assert.throws(() => loadConfig({ JWT_SECRET: digits, SESSION_SECRET: strong() }), /128 bits/)
+  // A fixed one: zxcvbn may find a word such as "dead" or "beef" in some random hex strings.
+  const hex = createHash('sha256').update('a fixed 128-bit secret').digest('hex').slice(0, 32)
+  assert.equal(loadConfig({ JWT_SECRET: hex, SESSION_SECRET: strong() }).jwtSecret, hex)
+})
+
 test('outside the demo profile a secret made of words is refused, however long', () => {
   for (const phrase of ['my-super-secret-jwt-key-for-production', 'correct-horse-battery-staple-for-jwt', 'changeme-changeme-please-1234567890']) {
     assert.throws(() => loadConfig({ JWT_SECRET: phrase, SESSION_SECRET: strong() }), /words or patterns/, phrase)
@@ -28,7 +36,8 @@ test('outside the demo profile a secret made of words is refused, however long',
 
 test('the two secrets must differ, and demo accounts need the demo profile', () => {
   const same = strong()
-  assert.throws(() => loadConfig({ JWT_SECRET: same, SESSION_SECRET: same }), /must differ/)
+  assert.throws(() => loadConfig({ JWT_SECRET: same, SESSION_SECRET: same }), /must all differ/)
+  assert.throws(() => loadConfig({ JWT_SECRET: same, SESSION_SECRET: strong(), SESSION_SECRET_PREVIOUS: same }), /must all differ/)
   assert.throws(() => loadConfig({ JWT_SECRET: strong(), SESSION_SECRET: strong(), SEED_DEMO_USERS: 'true' }), /public/)
   assert.equal(loadConfig({ LAB_PROFILE: 'demo', SEED_DEMO_USERS: 'true' }).seedDemoUsers, true)
 })

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto'
 import { describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { STRATEGIES, type LoginInfo, type StrategyName } from '@lab/contracts'
+import { startPostgresServer } from '../src/local-stores/postgres-server.ts'
+import { startRedisServer } from '../src/local-stores/redis.ts'
 import { ADMIN, buildApp, call, headersFor, login, refresh, type Credential } from './helpers.ts'
 
 /** After one of several logins is ended by its user, what its credential still opens at once. */
@@ -111,4 +113,63 @@ test('an admin ends every login of a user under every strategy; a user cannot', 
   for (const strategy of ['jwt', 'jwt-denylist', 'jwt-cookie'] as const) assert.equal((await refresh(fastify, strategy, logins[strategy] as Credential)).statusCode, 401, strategy)
   const unknown = await fastify.inject({ method: 'DELETE', url: `/api/session/users/nobody-${randomUUID()}/sessions`, headers: headersFor(admin) })
   assert.equal(unknown.statusCode, 404)
+})
+
+test('ending other logins from a login older than five minutes needs the password again (ASVS 7.5.2)', async (t) => {
+  const fastify = await buildApp(t)
+  for (const strategy of ['session-pg', 'jwt'] as const) {
+    const user = await newUser(fastify)
+    const laptop = await loginFrom(fastify, strategy, user, 'Laptop Browser')
+    const phone = await loginFrom(fastify, strategy, user, 'Phone Browser')
+    // The laptop's login happened ten minutes ago.
+    if (strategy === 'session-pg') {
+      await fastify.pg.query(
+        "UPDATE sessions SET data = jsonb_set(data, '{createdAt}', to_jsonb((extract(epoch FROM now()) * 1000 - 600000)::bigint)) WHERE data->>'userAgent' = 'Laptop Browser' AND data->'user'->>'username' = $1",
+        [user.username],
+      )
+    } else {
+      await fastify.pg.query(
+        "UPDATE refresh_tokens SET created_at = now() - interval '10 minutes' WHERE user_agent = 'Laptop Browser' AND user_id = (SELECT id FROM users WHERE username = $1)",
+        [user.username],
+      )
+    }
+    const phoneId = (await list(fastify, strategy, laptop)).find((s) => s.userAgent === 'Phone Browser')?.id as string
+    const end = (payload?: object) =>
+      fastify.inject({ method: 'DELETE', url: `/api/${strategy}/sessions/${phoneId}`, headers: headersFor(laptop), ...(payload ? { payload } : {}) })
+    const bare = await end()
+    assert.equal(bare.statusCode, 401, `${strategy}: ${bare.body}`)
+    assert.equal(bare.json().code, 'REAUTHENTICATION_REQUIRED')
+    const wrong = await end({ password: 'not it' })
+    assert.equal(wrong.json().code, 'INVALID_CREDENTIALS')
+    assert.equal((await end({ password: user.password })).statusCode, 204, `${strategy}: with the password again`)
+    assert.equal((await call(fastify, 'POST', `/api/${strategy}/logout-all`, laptop)).json().code, 'REAUTHENTICATION_REQUIRED')
+    assert.equal((await call(fastify, 'GET', `/api/${strategy}/me`, phone)).statusCode, strategy === 'jwt' ? 200 : 401)
+  }
+})
+
+test('an admin ends every login of every user under every strategy, after authenticating again (ASVS 7.4.5)', async (t) => {
+  // Stores of its own: this ends every login there is, other test files' included.
+  const postgres = await startPostgresServer()
+  t.after(() => postgres.stop())
+  const redis = await startRedisServer()
+  t.after(() => redis.stop())
+  const fastify = await buildApp(t, { databaseUrl: postgres.url, redisUrl: redis.url })
+  const users = [await newUser(fastify), await newUser(fastify)]
+  const logins = await Promise.all(users.flatMap((user) => STRATEGIES.map(async (strategy) => ({ strategy, credential: await loginFrom(fastify, strategy, user, 'Browser') }))))
+  const alice = (await login(fastify, 'session')).credential
+  assert.equal((await call(fastify, 'POST', '/api/session/users/logout-everyone', alice)).statusCode, 403, 'not for a user')
+  const admin = (await login(fastify, 'jwt-denylist', ADMIN)).credential
+  assert.equal((await call(fastify, 'POST', '/api/jwt-denylist/users/logout-everyone', admin)).statusCode, 204)
+  for (const { strategy, credential } of logins) {
+    if (['session', 'session-pg', 'jwt-denylist'].includes(strategy)) {
+      assert.equal((await call(fastify, 'GET', `/api/${strategy}/me`, credential)).statusCode, 401, `${strategy} /me`)
+    }
+    if (strategy.startsWith('jwt')) assert.equal((await refresh(fastify, strategy, credential)).statusCode, 401, `${strategy} refresh`)
+  }
+  assert.equal((await call(fastify, 'GET', '/api/jwt-denylist/me', admin)).statusCode, 401, 'the admin’s own login too')
+  assert.equal((await login(fastify, 'jwt-denylist', ADMIN)).response.statusCode, 200, 'new logins work at once')
+  // Tokens carry whole seconds: one issued in the very second of the cut-off is refused too.
+  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)))
+  const fresh = (await login(fastify, 'jwt-denylist')).credential
+  assert.equal((await call(fastify, 'GET', '/api/jwt-denylist/me', fresh)).statusCode, 200, 'tokens issued after it are not refused')
 })

@@ -65,14 +65,14 @@ test('no CORS: a preflight from another origin is not granted, credentials are n
 test('security headers on every response, including errors', async (t) => {
   const fastify = await buildApp(t)
   const requests = [
-    ...['/api/health', '/api/jwt/me', '/api/nowhere', '/.well-known/jwks.json'].map((url) => ({ method: 'GET' as const, url })),
+    ...['/api/health', '/api/jwt/me', '/api/nowhere', '/.well-known/jwks.json', '/api/%'].map((url) => ({ method: 'GET' as const, url })),
     { method: 'POST' as const, url: '/api/session/logout', headers: { 'sec-fetch-site': 'cross-site' } },
   ]
   for (const request of requests) {
     const { url } = request
     const response = await fastify.inject(request)
     assert.equal(response.headers['x-content-type-options'], 'nosniff', url)
-    assert.match(String(response.headers['content-security-policy']), /default-src 'none'/, url)
+    assert.match(String(response.headers['content-security-policy']), /default-src 'none';base-uri 'none';frame-ancestors 'none'/, url)
     assert.equal(response.headers['x-frame-options'], 'SAMEORIGIN', url)
     assert.match(String(response.headers['strict-transport-security']), /max-age=/, url)
     assert.equal(response.headers['x-powered-by'], undefined, url)
@@ -89,6 +89,8 @@ test('oversized headers are refused by the HTTP server with 431, before any auth
     const response = await fetch(`${base}/api/session/me`, { headers })
     assert.equal(response.status, 431)
     assert.deepEqual(await response.json(), { statusCode: 431, code: 'HEADERS_TOO_LARGE', error: 'Request Header Fields Too Large', message: 'Request headers too large' })
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff', 'the security headers too')
+    assert.match(response.headers.get('strict-transport-security') ?? '', /max-age=31536000/)
   }
 })
 
@@ -111,6 +113,8 @@ test('a malformed request line is a 400 in the error format, from the HTTP parse
   const { text } = await rawExchange(port, (socket) => socket.write('GET /api/health HTTP/1.1\r\nHost: lab\r\nBad Header\r\n\r\n'))
   assert.match(text, /^HTTP\/1\.1 400 /)
   assert.match(text, /"code":"BAD_REQUEST"/)
+  assert.match(text, /\r\nx-content-type-options: nosniff\r\n/)
+  assert.match(text, /\r\ncontent-security-policy: default-src 'none'/)
 })
 
 test('a body trickled byte by byte is cut off with 408 once the request takes longer than 10 s', async (t) => {

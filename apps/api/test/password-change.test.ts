@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
+import { hash } from '@node-rs/argon2'
 import { buildApp, call, headersFor, login, refresh, type Credential } from './helpers.ts'
 
 const change = (fastify: Awaited<ReturnType<typeof buildApp>>, url: string, credential: Credential, payload: object) =>
@@ -69,4 +70,15 @@ test('changing a password needs the credential of the strategy and the current p
     payload: { currentPassword: 'x', newPassword: 'new-password-0002' },
   })
   assert.equal(crossSite.statusCode, 403)
+})
+
+test('a hash made with older, weaker argon2 parameters is upgraded at the next successful login (crypto agility)', async (t) => {
+  const fastify = await buildApp(t)
+  const user = { username: `old-hash-${randomUUID()}`, password: 'an old and long passphrase' }
+  const weak = await hash(user.password, { memoryCost: 4096, timeCost: 1, parallelism: 1 })
+  await fastify.pg.query("INSERT INTO users (username, password_hash, role) VALUES ($1, $2, 'user')", [user.username, weak])
+  assert.equal((await login(fastify, 'jwt', user)).response.statusCode, 200)
+  const { rows } = await fastify.pg.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE username = $1', [user.username])
+  assert.match(rows[0]?.password_hash ?? '', /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+  assert.equal((await login(fastify, 'jwt', user)).response.statusCode, 200, 'and the upgraded hash still verifies')
 })

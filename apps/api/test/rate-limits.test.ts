@@ -121,3 +121,14 @@ test('with Redis gone, logins that need no Redis still work and the limits still
   const health = await fastify.inject({ method: 'GET', url: '/api/health' })
   assert.deepEqual(health.json(), { status: 'degraded', redis: 'down', postgres: 'up' }, 'and the process is alive')
 })
+
+test('a login shows the rate limiter’s round trips in Server-Timing, a pipelined MULTI … EXEC counted as the one round trip it is', async (t) => {
+  const fastify = await buildApp(t)
+  const { username, password } = await newAccount(fastify)
+  const response = await attempt(fastify, randomClientAddress(), username, password)
+  const timing = String(response.headers['server-timing'])
+  const redis = [...timing.matchAll(/redis;dur=[\d.]+;desc="([^"]+)"/g)].map((match) => match[1])
+  assert.ok(redis.includes('MULTI GET PTTL EXEC'), timing)
+  assert.ok(redis.includes('EVALSHA'), timing)
+  assert.ok(!redis.some((command) => ['MULTI', 'PTTL', 'EXEC'].includes(command as string)), `no command of a pipeline counted alone: ${timing}`)
+})

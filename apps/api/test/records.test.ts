@@ -30,6 +30,8 @@ test('every request is published on the live stream with the round trips its Ser
   t.after(() => stream.abort())
   const events = await fetch(`${base}/api/records`, { signal: stream.signal })
   assert.equal(events.headers.get('content-type'), 'text/event-stream; charset=utf-8')
+  assert.equal(events.headers.get('x-content-type-options'), 'nosniff', 'the stream carries the security headers too')
+  assert.equal(events.headers.get('x-replica'), 'test')
 
   const login = await fetch(`${base}/api/session/login`, {
     method: 'POST',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { createHmac, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
+import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
@@ -94,4 +94,23 @@ test('outside the demo profile there is no rotation route', async (t) => {
   const fastify = await buildApp(t, { jwtAlgorithm: 'EdDSA', jwtPrivateKey })
   assert.equal((await fastify.inject({ method: 'POST', url: '/api/keys/rotate' })).statusCode, 404)
   assert.equal((await jwks(fastify)).length, 1)
+})
+
+test('rotating a secret: with the old one as *_PREVIOUS, tokens and session cookies it signed still work, new ones are signed with the new secret', async (t) => {
+  const oldSecrets = { jwtSecret: randomBytes(32).toString('base64url'), sessionSecret: randomBytes(32).toString('base64url') }
+  const before = await buildApp(t, oldSecrets)
+  const jwt = (await login(before, 'jwt')).credential
+  const session = (await login(before, 'session')).credential
+  const after = await buildApp(t, {
+    jwtSecret: randomBytes(32).toString('base64url'),
+    sessionSecret: randomBytes(32).toString('base64url'),
+    jwtSecretPrevious: oldSecrets.jwtSecret,
+    sessionSecretPrevious: oldSecrets.sessionSecret,
+  })
+  assert.equal((await call(after, 'GET', '/api/jwt/me', jwt)).statusCode, 200, 'a token of the old secret')
+  assert.equal((await call(after, 'GET', '/api/session/me', session)).statusCode, 200, 'a session cookie of the old secret')
+  const fresh = (await login(after, 'jwt')).credential
+  assert.equal((await call(before, 'GET', '/api/jwt/me', fresh)).statusCode, 401, 'new tokens carry the new secret')
+  const withoutPrevious = await buildApp(t, { jwtSecret: randomBytes(32).toString('base64url') })
+  assert.equal((await call(withoutPrevious, 'GET', '/api/jwt/me', jwt)).statusCode, 401, 'without it, the old tokens are refused')
 })

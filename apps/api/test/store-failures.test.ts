@@ -7,7 +7,7 @@ import { Redis } from 'ioredis'
 import { REFRESH_COOKIE, STRATEGIES, TOKEN_STRATEGIES, type StrategyName } from '@lab/contracts'
 import { startRedisServer } from '../src/local-stores/redis.ts'
 import { ADMIN, ALICE, buildApp, call, login, refresh, type Credential } from './helpers.ts'
-import { startPostgresServer } from './processes.ts'
+import { startPostgresServer } from '../src/local-stores/postgres-server.ts'
 
 type TokenStrategy = (typeof TOKEN_STRATEGIES)[number]
 
@@ -123,7 +123,8 @@ function assertBurstSettled(t: TestContext, label: string, results: Array<{ resp
 }
 
 test('Postgres crashes under traffic and restarts: fast 503s meanwhile, then recovery without restarting the API and nothing lost', async (t) => {
-  const postgres = await startPostgresServer(t)
+  const postgres = await startPostgresServer()
+  t.after(() => postgres.stop())
   const redis = await startRedisServer()
   t.after(() => redis.stop())
   const fastify = await buildApp(t, { databaseUrl: postgres.url, redisUrl: redis.url, refreshReuseGrace: 0 })
@@ -250,7 +251,8 @@ test('Redis killed under traffic and restarted empty: 503s, never a 500, then re
 })
 
 test('hung stores (Postgres SIGSTOPped, Redis CLIENT PAUSEd) answer 503 within the client timeouts, never hang, and recover', async (t) => {
-  const postgres = await startPostgresServer(t)
+  const postgres = await startPostgresServer()
+  t.after(() => postgres.stop())
   const redis = await startRedisServer()
   t.after(() => redis.stop())
   const fastify = await buildApp(t, { databaseUrl: postgres.url, redisUrl: redis.url })

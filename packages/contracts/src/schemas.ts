@@ -85,6 +85,16 @@ export const SessionsResponseSchema = Type.Object({
 })
 export type SessionsResponse = Static<typeof SessionsResponseSchema>
 
+/**
+ * Ending other logins (`DELETE /sessions/:id`, `POST /logout-all`) asks for the password again
+ * unless this login authenticated in the last five minutes (OWASP ASVS 7.5.2).
+ */
+export const ReauthenticationBodySchema = Type.Object(
+  { password: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: PASSWORD_PATTERN })) },
+  { additionalProperties: false },
+)
+export type ReauthenticationBody = Static<typeof ReauthenticationBodySchema>
+
 export const LoginIdParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\w-]+$' }) })
 export const UsernameParamsSchema = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64, pattern: USERNAME_PATTERN }) })
 
@@ -94,6 +104,7 @@ export const ERROR_CODES = [
   'AUTH_EXPIRED',
   'AUTH_REVOKED',
   'INVALID_CREDENTIALS',
+  'REAUTHENTICATION_REQUIRED',
   'WEAK_PASSWORD',
   'FORBIDDEN',
   'CROSS_SITE_REQUEST',

@@ -1,9 +1,11 @@
 import { startEmbeddedPostgres } from './postgres.ts'
 import { provideRedis } from './redis.ts'
 
-// For launchers outside the API (the Playwright suite starts its own Redis to pause).
+// For launchers and tests outside the API (the Playwright suite starts its own Redis to pause; the
+// store-fault tests their own Redis and Postgres servers to kill).
 export { freePort } from './free-port.ts'
 export { startRedisServer } from './redis.ts'
+export { startPostgresServer, type PostgresServer } from './postgres-server.ts'
 
 /** A store the API uses, and how to stop it if the launcher started it. */
 export interface LocalStore {

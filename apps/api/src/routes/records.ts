@@ -39,11 +39,13 @@ export default async function recordsRoutes(fastify: FastifyInstance) {
     for (const stream of open) stream.end()
   })
 
-  fastify.get('/records', { config: { untraced: true } }, (_request, reply) => {
+  fastify.get('/records', { config: { untraced: true } }, (request, reply) => {
     if (open.size >= MAX_SUBSCRIBERS) throw new RateLimitedError(5000)
     reply.hijack()
     const stream = reply.raw
     stream.writeHead(200, {
+      ...fastify.responseHeaders,
+      'x-request-id': request.id,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',

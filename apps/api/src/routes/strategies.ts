@@ -1,19 +1,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { Value } from 'typebox/value'
 import {
   ChangePasswordBodySchema,
   ErrorBodySchema,
   LoginBodySchema,
   LoginIdParamsSchema,
   LoginQuerySchema,
+  ReauthenticationBodySchema,
   LoginResponseSchema,
   MeResponseSchema,
   RefreshQuerySchema,
   RefreshResponseSchema,
   SessionsResponseSchema,
   UsernameParamsSchema,
+  type ReauthenticationBody,
   type StrategyName,
+  type User,
 } from '@lab/contracts'
 import { AppError } from '../errors.ts'
 import { serverTimingHook, timeAuth } from '../plugins/app/round-trips.ts'
@@ -21,6 +25,9 @@ import { strategies } from '../strategies/index.ts'
 import type { Strategy } from '../strategies/types.ts'
 
 const errors = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema }
+
+/** A login this recent counts as having just authenticated (OWASP ASVS 7.5.2: ending other logins). */
+const RECENT_AUTHENTICATION_MS = 5 * 60_000
 
 /** The same routes for every strategy, under /api/:strategy; `all` are every strategy's, for a password change. */
 function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Strategy, all: readonly Strategy[]) {
@@ -74,15 +81,36 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
     return { strategy: name, sessions: await strategy.listLogins(request, user) }
   })
 
-  scope.delete('/sessions/:id', { schema: { params: LoginIdParamsSchema, response: noContent } }, async (request, reply) => {
-    const user = await authenticate(request, reply)
-    if (!(await strategy.endLogin(user, request.params.id))) throw new AppError(404, 'NOT_FOUND', 'No such login of yours')
-    request.log.info({ event: 'session.end', userId: user.id, strategy: name, ip: request.ip }, 'a login ended by its user')
-    return reply.code(204).send(null)
-  })
+  /**
+   * Ending other logins needs a fresh authentication: this login's, if recent, or the password again.
+   * The body is optional, which a route's body schema cannot say (Fastify would check a missing body
+   * against it), so it is checked here against the same contract schema.
+   */
+  const reauthenticate = async (request: FastifyRequest, user: User) => {
+    const { body } = request
+    if (body !== undefined && !Value.Check(ReauthenticationBodySchema, body)) throw new AppError(400, 'BAD_REQUEST', 'The body may only hold { password }')
+    const password = (body as ReauthenticationBody | undefined)?.password
+    const at = await strategy.authenticatedAt(request)
+    if (at !== null && Date.now() - at <= RECENT_AUTHENTICATION_MS) return
+    if (password === undefined) throw new AppError(401, 'REAUTHENTICATION_REQUIRED', 'Give your password again to end other logins')
+    await scope.users.confirmPassword(request, user, password)
+  }
+
+  scope.delete(
+    '/sessions/:id',
+    { schema: { params: LoginIdParamsSchema, response: noContent } },
+    async (request, reply) => {
+      const user = await authenticate(request, reply)
+      await reauthenticate(request, user)
+      if (!(await strategy.endLogin(user, request.params.id))) throw new AppError(404, 'NOT_FOUND', 'No such login of yours')
+      request.log.info({ event: 'session.end', userId: user.id, strategy: name, ip: request.ip }, 'a login ended by its user')
+      return reply.code(204).send(null)
+    },
+  )
 
   scope.post('/logout-all', { schema: { response: noContent } }, async (request, reply) => {
     const user = await authenticate(request, reply)
+    await reauthenticate(request, user)
     await strategy.revokeUser(user.id)
     await strategy.logout(request, reply)
     request.log.info({ event: 'logout.all', userId: user.id, strategy: name, ip: request.ip }, 'every login of the user ended')
@@ -96,6 +124,15 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
     if (!target) throw new AppError(404, 'NOT_FOUND', 'No such user')
     for (const each of all) await each.revokeUser(target.id)
     request.log.warn({ event: 'admin.logout_user', userId: target.id, adminId: admin.id, strategy: name, ip: request.ip }, 'an admin ended every login of a user')
+    return reply.code(204).send(null)
+  })
+
+  // An admin ends every login of every user, under every strategy (ASVS 7.4.5), after authenticating again.
+  scope.post('/users/logout-everyone', { schema: { response: noContent } }, async (request, reply) => {
+    const admin = await authenticateAdmin(request, reply)
+    await reauthenticate(request, admin)
+    for (const each of all) await each.revokeEveryone()
+    request.log.warn({ event: 'admin.logout_everyone', adminId: admin.id, strategy: name, ip: request.ip }, 'an admin ended every login of every user')
     return reply.code(204).send(null)
   })
 

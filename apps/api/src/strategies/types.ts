@@ -25,10 +25,14 @@ export interface Strategy {
   refresh?(request: FastifyRequest, reply: FastifyReply, options?: { strict?: boolean }): Promise<AccessGrant & { user: User }>
   /** The user's live logins under this strategy, the request's own marked `current`. */
   listLogins(request: FastifyRequest, user: User): Promise<LoginInfo[]>
+  /** When the request's own login authenticated (ms since the epoch), for re-authentication; null when unknown. */
+  authenticatedAt(request: FastifyRequest): Promise<number | null>
   /** Ends one of the user's logins by its listed id; false when the user has no such login. */
   endLogin(user: User, id: string): Promise<boolean>
   /** Ends what this strategy can end of every login of a user (a password change, "log out everywhere", an admin). */
   revokeUser(userId: string): Promise<void>
+  /** Ends what this strategy can end of every login of every user (an admin, after a breach). */
+  revokeEveryone(): Promise<void>
 }
 
 export interface StrategyModule<Name extends string = StrategyName> {

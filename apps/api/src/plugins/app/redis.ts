@@ -4,7 +4,7 @@ import { Redis, ReplyError } from 'ioredis'
 import { StoreUnavailableError } from '../../errors.ts'
 import type { AppOptions } from '../../app.ts'
 import { redactUrl } from '../../config.ts'
-import { measurePipelined, measureRoundTrip } from './round-trips.ts'
+import { measureRoundTrip } from './round-trips.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,7 +25,7 @@ function instrument(redis: Redis): void {
     const name = command.name.toUpperCase()
     const sent = () => send(command, stream) as Promise<unknown>
     // ioredis passes a stream only for the commands of a pipeline, which travel together.
-    const result = (stream === undefined ? measureRoundTrip('redis', name, sent) : measurePipelined('redis', stream, name, sent)).catch(
+    const result = measureRoundTrip('redis', name, sent, stream).catch(
       (error: unknown) => {
         // A ReplyError is Redis answering "no" (a bug of ours): only a missing answer means an outage.
         throw error instanceof ReplyError ? error : new StoreUnavailableError('redis', { cause: error })

@@ -22,15 +22,23 @@ export function staticHeaders(replicaName: string): Record<string, string> {
     },
   }
   helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], baseUri: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   })({} as IncomingMessage, capture as unknown as ServerResponse, () => {})
   return { ...headers, 'cache-control': 'no-store', [REPLICA_HEADER]: replicaName }
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** the headers every response carries, for the few that bypass the reply (the live stream) */
+    responseHeaders: Readonly<Record<string, string>>
+  }
+}
+
 /** Sets the precomputed headers and the request id on every response, errors and 404s included. */
 async function responseHeaders(fastify: FastifyInstance) {
   const headers = staticHeaders(fastify.config.replicaName)
+  fastify.decorate('responseHeaders', headers)
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers)
     reply.header('x-request-id', request.id)

@@ -26,52 +26,39 @@ declare module 'fastify' {
 
 const traces = new AsyncLocalStorage<RequestTrace>()
 
-/**
- * Runs one store command and, when it was caused by a request, records it on that request.
- * The Redis and Postgres clients call this for every command (see plugins/app/redis.ts and postgres.ts).
- */
-export async function measureRoundTrip<T>(store: StoreName, command: string, send: () => Promise<T>): Promise<T> {
-  const trace = traces.getStore()
-  if (trace === undefined) return send()
-  const start = performance.now()
-  let ok = false
-  try {
-    const result = await send()
-    ok = true
-    return result
-  } finally {
-    const end = performance.now()
-    trace.roundTrips.push({ store, command, startMs: start - trace.start, durationMs: end - start, ok })
-  }
-}
-
 const pipelines = new WeakMap<object, RoundTrip>()
 
+/** The entry a command is recorded in: its own, or the one its pipeline's first command opened. */
+function entryFor(trace: RequestTrace, store: StoreName, command: string, pipeline: object | undefined): RoundTrip {
+  const shared = pipeline && pipelines.get(pipeline)
+  if (shared) {
+    shared.command += ` ${command}`
+    return shared
+  }
+  const entry: RoundTrip = { store, command, startMs: performance.now() - trace.start, durationMs: 0, ok: true }
+  trace.roundTrips.push(entry)
+  if (pipeline) pipelines.set(pipeline, entry)
+  return entry
+}
+
 /**
- * Runs one command of a pipeline (`group` is the same object for all its commands): they travel in one
- * round trip, so they share one entry, named after all of them, lasting until the last answer.
+ * Runs one store command and, when it was caused by a request, records it on that request. The
+ * commands of one pipeline (`pipeline` is the same object for all of them) travel in one round
+ * trip: they share one entry, named after all of them, lasting until the last answer. The Redis and
+ * Postgres clients call this for every command (see plugins/app/redis.ts and postgres.ts).
  */
-export async function measurePipelined<T>(store: StoreName, group: object, command: string, send: () => Promise<T>): Promise<T> {
+export async function measureRoundTrip<T>(store: StoreName, command: string, send: () => Promise<T>, pipeline?: object): Promise<T> {
   const trace = traces.getStore()
   if (trace === undefined) return send()
-  let entry = pipelines.get(group)
-  const now = performance.now()
-  if (entry === undefined) {
-    entry = { store, command, startMs: now - trace.start, durationMs: 0, ok: true }
-    pipelines.set(group, entry)
-    trace.roundTrips.push(entry)
-  } else {
-    entry.command += ` ${command}`
-  }
-  const shared = entry
+  const entry = entryFor(trace, store, command, pipeline)
   let ok = false
   try {
     const result = await send()
     ok = true
     return result
   } finally {
-    shared.durationMs = Math.max(shared.durationMs, performance.now() - trace.start - shared.startMs)
-    shared.ok &&= ok
+    entry.durationMs = Math.max(entry.durationMs, performance.now() - trace.start - entry.startMs)
+    entry.ok &&= ok
   }
 }
 

@@ -69,12 +69,23 @@ export class SigningKeys {
   readonly #signers = new Map<string, (payload: Record<string, unknown>) => string>()
   readonly #verifiers = new Map<string, (token: string) => Record<string, unknown>>()
 
-  constructor(options: { algorithm: JwtAlgorithm; secret: string; privateKeyPem?: string; graceSeconds: number; now?: () => number }) {
+  constructor(options: {
+    algorithm: JwtAlgorithm
+    secret: string
+    /** HS256: the secret being replaced, which still verifies (never signs) while it is configured */
+    previousSecret?: string | undefined
+    privateKeyPem?: string | undefined
+    graceSeconds: number
+    now?: () => number
+  }) {
     this.algorithm = options.algorithm
     this.#graceMs = options.graceSeconds * 1000
     this.#now = options.now ?? Date.now
     if (options.algorithm === 'HS256') {
       this.#keys = [{ kid: 'hs256', signingKey: options.secret, verifyingKey: options.secret, jwk: null, retiredAt: null }]
+      if (options.previousSecret) {
+        this.#keys.push({ kid: 'hs256-previous', signingKey: null, verifyingKey: options.previousSecret, jwk: null, retiredAt: null })
+      }
     } else if (options.privateKeyPem) {
       this.#keys = [ed25519Key(createPrivateKey(options.privateKeyPem))]
     } else {
@@ -109,10 +120,24 @@ export class SigningKeys {
    * throws fast-jwt's TokenError otherwise (the strategy maps it to a 401).
    */
   verify(token: string, kid: unknown, options: VerifyOptions): Record<string, unknown> {
-    const key = this.algorithm === 'HS256' ? this.#keys[0] : this.#keys.find((candidate) => candidate.kid === kid)
+    if (this.algorithm === 'HS256') {
+      const [current, previous] = this.#keys as [SigningKey, SigningKey | undefined]
+      try {
+        return this.#verifyWith(current, token, options)
+      } catch (error) {
+        // A token signed before the secret was replaced: tried once more, with the one it replaced.
+        if (!previous || (error as { code?: unknown }).code !== 'FAST_JWT_INVALID_SIGNATURE') throw error
+        return this.#verifyWith(previous, token, options)
+      }
+    }
+    const key = this.#keys.find((candidate) => candidate.kid === kid)
     if (!key || (key.retiredAt !== null && this.#now() > key.retiredAt + this.#graceMs)) {
       throw new Error('a key this server did not issue, or one past its grace period')
     }
+    return this.#verifyWith(key, token, options)
+  }
+
+  #verifyWith(key: SigningKey, token: string, options: VerifyOptions): Record<string, unknown> {
     const id = `${key.kid} ${options.audience}${options.allowExpired ? ' expired' : ''}`
     let verifier = this.#verifiers.get(id)
     if (!verifier) {
@@ -162,10 +187,16 @@ declare module 'fastify' {
 }
 
 async function signingKeysPlugin(fastify: FastifyInstance, opts: AppOptions) {
-  const { jwtAlgorithm, jwtSecret, jwtPrivateKey, jwtKeyGrace, accessTokenTtl } = opts.config
+  const { jwtAlgorithm, jwtSecret, jwtSecretPrevious, jwtPrivateKey, jwtKeyGrace, accessTokenTtl } = opts.config
   fastify.decorate(
     'signingKeys',
-    new SigningKeys({ algorithm: jwtAlgorithm, secret: jwtSecret, privateKeyPem: jwtPrivateKey, graceSeconds: jwtKeyGrace ?? accessTokenTtl }),
+    new SigningKeys({
+      algorithm: jwtAlgorithm,
+      secret: jwtSecret,
+      previousSecret: jwtSecretPrevious,
+      privateKeyPem: jwtPrivateKey,
+      graceSeconds: jwtKeyGrace ?? accessTokenTtl,
+    }),
   )
 }
 

@@ -9,6 +9,8 @@ import { guessesLog10 } from '../../guessability.ts'
 
 /** OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane); argon2id is the library's default algorithm. */
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 }
+/** How a hash made with today's parameters begins (PHC string format): any other is upgraded at the next login. */
+const CURRENT_HASH = `$argon2id$v=19$m=${ARGON2.memoryCost},t=${ARGON2.timeCost},p=${ARGON2.parallelism}$`
 
 /** How passwords are hashed and checked. The default runs argon2 on libuv's thread pool, off the event loop. */
 export interface PasswordHasher {
@@ -36,6 +38,8 @@ export interface UserService {
   logIn(request: FastifyRequest, username: string, password: string): Promise<User>
   create(username: string, password: string, role: Role): Promise<User>
   findByUsername(username: string): Promise<User | null>
+  /** The user's password given again (re-authentication): rate-limited like a login, 401 when wrong. */
+  confirmPassword(request: FastifyRequest, user: User, password: string): Promise<void>
   /**
    * A password change as the routes make it: rate-limited like a login (the current password is a
    * guess too), refused when wrong (401) or when the new one is easy to guess (400 WEAK_PASSWORD).
@@ -64,7 +68,16 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
       })
       const row = rows[0]
       const matches = await hasher.verify(row?.password_hash ?? decoyHash, password)
-      return row && matches ? { id: row.id, username: row.username, role: row.role } : null
+      if (!row || !matches) return null
+      // Only now is the password in hand: a hash of older, weaker parameters is replaced by one of today's.
+      if (!row.password_hash.startsWith(CURRENT_HASH)) {
+        await pg.query({
+          name: 'UPDATE users rehash',
+          text: 'UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3',
+          values: [row.id, await hasher.hash(password, ARGON2), row.password_hash],
+        })
+      }
+      return { id: row.id, username: row.username, role: row.role }
     },
     async logIn(request, username, password) {
       const strategy = request.routeOptions.config.strategy ?? null
@@ -94,8 +107,7 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
       })
       return rows[0] ?? null
     },
-    async changePassword(request, user, currentPassword, newPassword) {
-      const event = { userId: user.id, username: user.username, strategy: request.routeOptions.config.strategy ?? null, ip: request.ip }
+    async confirmPassword(request, user, password) {
       await fastify.authThrottle.beforeAttempt(request, user.username)
       const { rows } = await pg.query<{ password_hash: string }>({
         name: 'SELECT users by id',
@@ -103,11 +115,16 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
         values: [user.id],
       })
       const row = rows[0]
-      if (!row || !(await hasher.verify(row.password_hash, currentPassword))) {
+      if (!row || !(await hasher.verify(row.password_hash, password))) {
         await fastify.authThrottle.failed(request, user.username)
-        request.log.warn({ event: 'password.change_failure', ...event }, 'password change refused: wrong current password')
-        throw new AppError(401, 'INVALID_CREDENTIALS', 'Current password is wrong')
+        const strategy = request.routeOptions.config.strategy ?? null
+        request.log.warn({ event: 'reauthentication.failure', userId: user.id, username: user.username, strategy, ip: request.ip }, 'wrong password given again')
+        throw new AppError(401, 'INVALID_CREDENTIALS', 'The password is wrong')
       }
+    },
+    async changePassword(request, user, currentPassword, newPassword) {
+      const event = { userId: user.id, username: user.username, strategy: request.routeOptions.config.strategy ?? null, ip: request.ip }
+      await users.confirmPassword(request, user, currentPassword)
       const guessable = guessesLog10(newPassword, [user.username])
       if (guessable.log10 < MIN_PASSWORD_GUESSES_LOG10) {
         const why = guessable.warning ?? 'It is made of words, names or patterns an attacker tries first.'

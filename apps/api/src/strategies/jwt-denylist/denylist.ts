@@ -3,6 +3,8 @@ import type { AccessClaims } from '../jwt/access-token.ts'
 
 const TOKEN = 'lab:deny:jti:'
 const FAMILY = 'lab:deny:sid:'
+/** When an admin ended every login: tokens issued up to then (seconds since the epoch) are refused. */
+const EVERYONE = 'lab:deny:issued-up-to'
 
 /**
  * The revocation list that makes logout immediate for JWTs, at the price of one Redis round trip per
@@ -17,10 +19,15 @@ export class Denylist {
     this.#accessTokenTtl = accessTokenTtlSeconds
   }
 
-  /** One MGET: the token itself, and its login (family) for tokens issued before a refresh. */
+  /** One MGET: the token itself, its login (family) for tokens issued before a refresh, and an admin's "everyone out". */
   async isRevoked(claims: AccessClaims): Promise<boolean> {
-    const [token, family] = await this.#redis.mget(TOKEN + claims.jti, FAMILY + claims.sid)
-    return token !== null || family !== null
+    const [token, family, everyone] = await this.#redis.mget(TOKEN + claims.jti, FAMILY + claims.sid, EVERYONE)
+    return token !== null || family !== null || (everyone !== null && claims.iat <= Number(everyone))
+  }
+
+  /** Refuses every token issued until now, for as long as any of them can live. */
+  async revokeEveryone(): Promise<void> {
+    await this.#redis.set(EVERYONE, String(Math.floor(Date.now() / 1000)), 'EX', this.#accessTokenTtl)
   }
 
   /** Blocks this token until its `exp`, and every token of its login for as long as any can live. */

@@ -99,6 +99,10 @@ export function tokenStrategy({ name, denylist: makeDenylist, carrier = 'bearer'
           const families = await refreshTokens.listOf(user.id, name)
           return families.map((family) => ({ ...family, current: family.id === current }))
         },
+        async authenticatedAt(request) {
+          const familyId = presentedClaims(request)?.sid
+          return familyId === undefined ? null : refreshTokens.authenticatedAt(familyId)
+        },
         async endLogin(user, id) {
           const ended = await refreshTokens.revokeFamilyOf(user.id, name, id)
           if (ended) await denylist?.revokeFamily(id)
@@ -107,6 +111,10 @@ export function tokenStrategy({ name, denylist: makeDenylist, carrier = 'bearer'
         async revokeUser(userId) {
           const families = await refreshTokens.revokeUser(userId, name)
           for (const familyId of families) await denylist?.revokeFamily(familyId)
+        },
+        async revokeEveryone() {
+          await refreshTokens.revokeEveryone(name)
+          await denylist?.revokeEveryone()
         },
         async refresh(request, reply, options) {
           const presented = request.cookies[refreshCookie(request)]

@@ -148,6 +148,17 @@ export class RefreshTokens {
     }))
   }
 
+  /** When a family's login authenticated: its first token's creation (ms since the epoch), or null. */
+  async authenticatedAt(familyId: string): Promise<number | null> {
+    if (!UUID.test(familyId)) return null
+    const { rows } = await this.#pg.query<{ created_at: Date | null }>({
+      name: 'SELECT refresh_tokens login time',
+      text: 'SELECT min(created_at) AS created_at FROM refresh_tokens WHERE family_id = $1',
+      values: [familyId],
+    })
+    return rows[0]?.created_at?.getTime() ?? null
+  }
+
   /** Ends one of the user's families; false when the user has no such live family. */
   async revokeFamilyOf(userId: string, strategy: StrategyName, familyId: string): Promise<boolean> {
     if (!UUID.test(familyId)) return false
@@ -157,6 +168,15 @@ export class RefreshTokens {
       values: [userId, strategy, familyId],
     })
     return (rowCount ?? 0) > 0
+  }
+
+  /** Revokes every live family of every user of a strategy. */
+  async revokeEveryone(strategy: StrategyName): Promise<void> {
+    await this.#pg.query({
+      name: 'REVOKE refresh_tokens all',
+      text: 'UPDATE refresh_tokens SET revoked_at = now() WHERE strategy = $1 AND revoked_at IS NULL',
+      values: [strategy],
+    })
   }
 
   /** Revokes every live family of a user, and says which they were. */

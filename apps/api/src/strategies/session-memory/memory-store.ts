@@ -41,6 +41,10 @@ export class MemorySessionStore implements SessionStore {
       .map(([sessionId, entry]) => ({ sessionId, record: entry.record }))
   }
 
+  async destroyAll(): Promise<void> {
+    this.#sessions.clear()
+  }
+
   async destroyAllOf(userId: string): Promise<void> {
     for (const [sessionId, entry] of this.#sessions) if (entry.record.user.id === userId) this.#sessions.delete(sessionId)
   }

@@ -52,6 +52,10 @@ export class PgSessionStore implements SessionStore {
     return rows.map((row) => ({ sessionId: row.sid, record: row.data }))
   }
 
+  async destroyAll(): Promise<void> {
+    await this.#pg.query({ name: 'DELETE sessions all', text: 'DELETE FROM sessions' })
+  }
+
   async destroyAllOf(userId: string): Promise<void> {
     await this.#pg.query({ name: 'DELETE sessions of user', text: 'DELETE FROM sessions WHERE user_id = $1', values: [userId] })
   }

@@ -48,7 +48,8 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
       const cache = makeCache?.(scope)
       const idleTimeoutMs = config.sessionIdleTimeout * 1000
       const touchIntervalMs = Math.min(60_000, idleTimeoutMs / 4)
-      const signer = new Signer(config.sessionSecret, 'sha256')
+      // Signs with SESSION_SECRET; also accepts cookies signed with the secret it replaces (a rotation).
+      const signer = new Signer([config.sessionSecret, ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : [])], 'sha256')
       const cookie = { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.sessionTtl } as const
 
       const nameOn = (request: FastifyRequest) => cookieNameFor(request, cookieName, cookie.path)
@@ -119,6 +120,11 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
           const live = (await sessions.listOf(user.id)).filter(({ record }) => isLive(record))
           return live.map(({ sessionId, record }) => describe(sessionId, record, current)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))
         },
+        async authenticatedAt(request) {
+          const sessionId = sessionIdOf(request)
+          const record = sessionId === null ? null : await sessions.get(sessionId)
+          return record?.createdAt ?? null
+        },
         async endLogin(user, id) {
           const match = (await sessions.listOf(user.id)).find(({ sessionId }) => publicId(sessionId) === id)
           if (!match) return false
@@ -127,6 +133,9 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
         },
         async revokeUser(userId) {
           await sessions.destroyAllOf(userId)
+        },
+        async revokeEveryone() {
+          await sessions.destroyAll()
         },
       }
     },

@@ -50,6 +50,15 @@ export class RedisSessionStore implements SessionStore {
     })
   }
 
+  async destroyAll(): Promise<void> {
+    // SCAN, not KEYS: Redis keeps serving everyone else meanwhile.
+    for (const pattern of [`${this.#prefix}*`, `${this.#byUser}*`]) {
+      for await (const keys of this.#redis.scanStream({ match: pattern, count: 500 }) as AsyncIterable<string[]>) {
+        if (keys.length > 0) await this.#redis.unlink(...keys)
+      }
+    }
+  }
+
   async destroyAllOf(userId: string): Promise<void> {
     const sessionIds = await this.#redis.smembers(this.#byUser + userId)
     await this.#redis.del(this.#byUser + userId, ...sessionIds.map((sessionId) => this.#prefix + sessionId))

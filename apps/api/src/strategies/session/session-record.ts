@@ -25,4 +25,6 @@ export interface SessionStore {
   listOf(userId: string): Promise<Array<{ sessionId: string; record: SessionRecord }>>
   /** Ends every session of a user (a password change, "log out everywhere"). */
   destroyAllOf(userId: string): Promise<void>
+  /** Ends every session there is (an admin's "everyone out"). */
+  destroyAll(): Promise<void>
 }

@@ -3,9 +3,8 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { TestContext } from 'node:test'
 import { promisify } from 'node:util'
-import { freePort } from '../src/local-stores/free-port.ts'
+import { freePort } from './free-port.ts'
 
 const run = promisify(execFile)
 
@@ -20,9 +19,11 @@ function asPostgres(binary: string, args: string[]) {
   return process.getuid?.() === 0 ? run(RUNUSER, ['-u', 'postgres', '--', command, ...args]) : run(command, args)
 }
 
-/** A Postgres server of the test's own: crash it and start it again on the same data and port. */
+/** A Postgres server of a test's own: crash it, freeze it, start it again on the same data and port. */
 export interface PostgresServer {
   url: string
+  /** stops it (even frozen) and removes its data */
+  stop(): Promise<void>
   /** `pg_ctl stop -m immediate`: every backend quits at once, without a checkpoint, as in a crash */
   crash(): Promise<void>
   /** starts again on the same data directory and port, running crash recovery first */
@@ -33,10 +34,11 @@ export interface PostgresServer {
 }
 
 /**
- * initdb and pg_ctl in a fresh temporary directory, on a free port, trust auth, fsync off (the data
- * survives a crashed server, not a crashed machine). Stopped and removed after the test.
+ * initdb and pg_ctl of Debian's PostgreSQL in a fresh temporary directory, on a free port, trust auth,
+ * fsync off (the data survives a crashed server, not a crashed machine): for tests that kill the
+ * store under traffic, never the machine's own server.
  */
-export async function startPostgresServer(t: TestContext): Promise<PostgresServer> {
+export async function startPostgresServer(): Promise<PostgresServer> {
   const base = await mkdtemp(join(tmpdir(), 'lab-pg-'))
   const data = join(base, 'data')
   const signalAll = async (signal: NodeJS.Signals) => {
@@ -44,11 +46,11 @@ export async function startPostgresServer(t: TestContext): Promise<PostgresServe
     const { stdout } = await run('pgrep', ['-P', String(postmaster)])
     for (const pid of [postmaster, ...stdout.split('\n').filter(Boolean).map(Number)]) process.kill(pid, signal)
   }
-  t.after(async () => {
+  const stop = async () => {
     await signalAll('SIGCONT').catch(() => {}) // a paused server would not hear the stop
     await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).catch(() => {})
     await rm(base, { recursive: true, force: true })
-  })
+  }
   if (process.getuid?.() === 0) await run('chown', ['postgres:', base])
   await asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync'])
   const port = await freePort()
@@ -63,6 +65,7 @@ export async function startPostgresServer(t: TestContext): Promise<PostgresServe
   await start()
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop,
     start,
     crash: async () => {
       await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'])

@@ -1,0 +1,38 @@
+// The default demo (`pnpm demo`: embedded Postgres) left alone longer than every pool and connection
+// idle timeout, then used again through the web origin: everyone still logs in.
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { STRATEGIES } from '@lab/contracts'
+import { startRedisServer } from '@lab/api/local-stores'
+import { Browser, startLab, type Lab } from './lab.ts'
+
+/** Stands for the default 30 s, so CI need not wait: the pool closes its idle Postgres connection after it. */
+const DATABASE_IDLE_TIMEOUT_S = 2
+
+let lab: Lab
+let redis: Awaited<ReturnType<typeof startRedisServer>>
+before(async () => {
+  redis = await startRedisServer()
+  lab = await startLab({ REDIS_URL: redis.url, DATABASE_IDLE_TIMEOUT: String(DATABASE_IDLE_TIMEOUT_S) })
+})
+after(async () => {
+  await lab?.stop()
+  await redis?.stop()
+})
+
+test('after an idle period longer than the pool’s idle timeout, every strategy still logs in and answers', async (t) => {
+  const alice = { username: 'alice', password: 'alice-password' }
+  for (const round of ['before the idle period', 'after it', 'after a second one']) {
+    for (const strategy of STRATEGIES) {
+      const browser = new Browser(lab.webUrl)
+      const login = await browser.call('POST', `/api/${strategy}/login`, alice)
+      assert.equal(login.status, 200, `${strategy} login ${round}: ${login.body}`)
+      assert.equal((await browser.call('GET', `/api/${strategy}/me`)).status, 200, `${strategy} /me ${round}`)
+    }
+    const health = await new Browser(lab.webUrl).call('GET', '/api/health')
+    assert.equal(health.status, 200, `health ${round}: ${health.body}`)
+    await sleep((DATABASE_IDLE_TIMEOUT_S + 1.5) * 1000)
+  }
+  t.diagnostic(`idle ${DATABASE_IDLE_TIMEOUT_S + 1.5} s twice (DATABASE_IDLE_TIMEOUT ${DATABASE_IDLE_TIMEOUT_S} s): every login answered 200`)
+})
