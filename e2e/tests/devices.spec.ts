@@ -83,6 +83,18 @@ test('devices: log out everywhere, and the admin ends every login of alice', asy
   const shot = screenshotPath('devices-admin')
   await page.screenshot({ path: shot.path, fullPage: true })
 
+  // session-cached, after the admin deleted this browser's session: its fresh copy still gets it in,
+  // but that login is no recent authentication, so "log out everywhere" asks for the password again.
+  await page.getByTestId('devices-strategy').selectOption('session-cached')
+  await page.getByTestId('login-here').click()
+  await expect(page.locator('[data-testid=login][data-current=true]')).toHaveCount(1)
+  await page.getByTestId('admin-end-all').click()
+  await expect(page.getByTestId('here-after')).toHaveAttribute('data-status', '200')
+  await page.getByTestId('logout-all').click()
+  const asked = page.locator('[data-testid=request][data-label="this browser: log out everywhere"]')
+  await expect(asked).toHaveAttribute('data-code', 'REAUTHENTICATION_REQUIRED')
+  await expect(page.locator('[data-testid=request][data-label="this browser: log out everywhere, with alice\'s password again"]')).toHaveAttribute('data-status', '204')
+
   await page.setViewportSize({ width: 390, height: 844 })
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   expect(overflow, 'no sideways scrolling on a phone').toBeLessThanOrEqual(0)

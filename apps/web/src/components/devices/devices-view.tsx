@@ -97,7 +97,6 @@ export function DevicesView({ thief }: { thief: boolean }) {
   const [devices, setDevices] = useState<Device[]>([])
   const [label, setLabel] = useState('phone')
   const [ttl, setTtl] = useState(30)
-  const [adminToken, setAdminToken] = useState<string | null>(null)
   /** this browser's /me right after its own login was ended (by "End", log out everywhere or the admin) */
   const [hereAfter, setHereAfter] = useState<{ how: string; call: ApiCall } | null>(null)
   const [log, setLog] = useState<Logged[]>([])
@@ -208,9 +207,20 @@ export function DevicesView({ thief }: { thief: boolean }) {
     await list()
   })
 
+  /**
+   * Ending other logins asks for the password again unless this login authenticated in the last five
+   * minutes (OWASP ASVS 7.5.2): when the API says so, the request goes again with alice's password.
+   */
+  async function reauthenticating(label: string, send: (json?: { password: string }) => Promise<ApiCall>): Promise<ApiCall> {
+    const call = record(label, await send())
+    if (call.errorCode !== 'REAUTHENTICATION_REQUIRED') return call
+    return record(`${label}, with alice's password again`, await send({ password: DEMO_USERS.alice.password }))
+  }
+
   const end = (login: LoginInfo) =>
     run(async () => {
-      const call = record('this browser: end a login', await apiFetch(`/api/${strategy}/sessions/${encodeURIComponent(login.id)}`, { method: 'DELETE', token }))
+      const path = `/api/${strategy}/sessions/${encodeURIComponent(login.id)}` as const
+      const call = await reauthenticating('this browser: end a login', (json) => apiFetch(path, { method: 'DELETE', token, json }))
       const device = devicesRef.current.find((each) => each.loginId === login.id)
       if (call.ok && login.current) await checkHere('its login ended from the list')
       await list()
@@ -218,23 +228,18 @@ export function DevicesView({ thief }: { thief: boolean }) {
     })()
 
   const logoutAll = run(async () => {
-    const call = record('this browser: log out everywhere', await apiFetch(`/api/${strategy}/logout-all`, { method: 'POST', token }))
+    const call = await reauthenticating('this browser: log out everywhere', (json) => apiFetch(`/api/${strategy}/logout-all`, { method: 'POST', token, json }))
     if (call.ok) await checkHere('log out everywhere')
     await list()
     if (call.ok) await Promise.all(devicesRef.current.map((device) => watch(device.label, 'log out everywhere')))
   })
 
   const adminEndAll = run(async () => {
-    let bearer = adminToken
-    if (!bearer) {
-      // The admin is another person: a bearer login that neither sends nor keeps this browser's cookies.
-      const login = record('admin: login (jwt)', await apiFetch<LoginResponse>('/api/jwt/login', { method: 'POST', json: DEMO_USERS.admin, credentials: 'omit' }))
-      bearer = login.body?.accessToken ?? null
-      setAdminToken(bearer)
-      if (!bearer) return
-    }
+    // The admin is another person: a bearer login that neither sends nor keeps this browser's cookies.
+    const login = record('admin: login (jwt)', await apiFetch<LoginResponse>('/api/jwt/login', { method: 'POST', json: DEMO_USERS.admin, credentials: 'omit' }))
+    const bearer = login.body?.accessToken
+    if (!bearer) return
     const call = record('admin: end every login of alice', await apiFetch('/api/jwt/users/alice/sessions', { method: 'DELETE', token: bearer, credentials: 'omit' }))
-    if (call.status === 401) setAdminToken(null)
     if (call.ok) await checkHere('the admin ended every login of alice')
     await list()
     if (call.ok) await Promise.all(devicesRef.current.map((device) => watch(device.label, 'the admin')))
@@ -371,6 +376,8 @@ export function DevicesView({ thief }: { thief: boolean }) {
         <p className="muted">
           {isRefreshStrategy(strategy) ? 'A login is a refresh family: it lives while its refresh token is rotated.' : 'A login is a session in the store.'} Everyone
           using this lab as alice shares her logins: in a classroom the list holds theirs too, and &ldquo;log out everywhere&rdquo; ends theirs.
+          Ending other logins needs a login of the last five minutes, or the password again (ASVS 7.5.2): the API asks, and
+          the view answers with alice&apos;s.
         </p>
         {listProblem && (
           <p className="problem" data-testid="list-problem">
