@@ -1,17 +1,28 @@
 import { expect, test } from '../lab-test.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
-/** Every route of the report, baseline first, each strategy followed by its limit probe. */
-const ROUTES = ['baseline', 'jwt', 'probe:jwt', 'jwt-denylist', 'probe:jwt+redis', 'session', 'probe:redis', 'session-pg', 'probe:pg'] as const
-const STRATEGY_PROBES = { jwt: 'probe:jwt', 'jwt-denylist': 'probe:jwt+redis', session: 'probe:redis', 'session-pg': 'probe:pg' } as const
+/** Each strategy and its limit probe inside the API, as lab-bench/2 pairs them. */
+const STRATEGY_PROBES = {
+  session: 'probe:redis',
+  'session-pg': 'probe:pg',
+  'session-cached': 'probe:session-cache',
+  jwt: 'probe:jwt',
+  'jwt-denylist': 'probe:jwt+redis',
+  'jwt-cookie': 'probe:jwt-cookie',
+} as const
+/** Every route inside the API: the baseline, each strategy, its probe. */
+const ROUTES = ['baseline', ...Object.entries(STRATEGY_PROBES).flat()]
+/** Measured each round: those, plus the bare process's baseline and one bare probe per strategy (the physical limits). */
+const TARGETS_PER_ROUND = ROUTES.length + 1 + Object.keys(STRATEGY_PROBES).length
 
 test('bench: a short run started from the page shows its progress, then a row per strategy and probe with measured ratios', async ({ page }) => {
-  // The page's run is ≈ 40 s of load (3 rounds × 9 routes × 1 s, a warm-up, seeding).
-  test.setTimeout(150_000)
+  // The page's run is ≈ 70 s of load (3 rounds × 20 targets × 1 s, a warm-up, seeding).
+  test.setTimeout(240_000)
   await page.goto('/bench')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('What each strategy costs, beside its limit')
-  // Before any run: the committed full run, with its date and machine.
-  await expect(page.getByTestId('bench-report-committed').getByTestId('bench-machine')).toContainText(/\d{4}-\d{2}-\d{2} .* cores/)
+  // Before any run: the committed full run, with its date and machine, or the name of the older format it is in.
+  const committed = page.getByTestId('bench-report-committed')
+  await expect(committed.getByTestId('bench-machine').or(committed.getByTestId('bench-other-schema'))).toContainText(/\d{4}-\d{2}-\d{2} .* cores|lab-bench\/1/)
 
   await page.getByTestId('bench-start').click()
   const progress = page.getByTestId('bench-progress')
@@ -19,7 +30,7 @@ test('bench: a short run started from the page shows its progress, then a row pe
   await expect.poll(valueNow, { timeout: 60_000 }).toBeGreaterThan(0)
   const first = await valueNow()
   const steps = Number(await progress.getAttribute('aria-valuemax'))
-  expect(steps, 'one step per route and round').toBe(3 * ROUTES.length)
+  expect(steps, 'one step per target and round').toBe(3 * TARGETS_PER_ROUND)
 
   // One run at a time: a second start while this one runs is refused.
   const second = await page.request.post('/bench/run')
@@ -32,7 +43,7 @@ test('bench: a short run started from the page shows its progress, then a row pe
   await expect(chart.locator('.recharts-bar-rectangle').first()).toBeAttached()
 
   const run = page.getByTestId('bench-report-run')
-  await expect(run).toBeVisible({ timeout: 100_000 })
+  await expect(run).toBeVisible({ timeout: 180_000 })
   await expect(page.getByTestId('bench-run')).toHaveAttribute('data-status', 'done')
   expect(await valueNow()).toBe(steps)
   await expect(run.getByTestId('bench-machine')).toContainText('Node')
@@ -49,6 +60,16 @@ test('bench: a short run started from the page shows its progress, then a row pe
   await expect(run.locator('tbody tr[data-testid^="bench-row-"]')).toHaveCount(ROUTES.length)
   await expect(run.locator('[data-testid^="bench-over-probe-"]')).toHaveCount(Object.keys(STRATEGY_PROBES).length)
 
+  // Against the physical limit: no auth and each strategy, a measured share each, and no verdict on a run this short.
+  for (const name of ['no auth', ...Object.keys(STRATEGY_PROBES)]) {
+    const row = run.getByTestId(`bench-limit-${name}`)
+    await expect(row.getByTestId('share')).toHaveText(/^\d+\.\d{2}$/)
+    expect(Number(await row.getAttribute('data-share')), `${name}: a share of its limit`).toBeGreaterThan(0)
+    await expect(row).toHaveAttribute('data-verdict', 'not judged')
+  }
+  await expect(run.getByTestId('bench-not-judged')).toBeVisible()
+  await expect(run.getByTestId('bench-platform-tax')).toContainText(/Platform tax: -?\d+ µs of CPU per request/)
+
   const shot = screenshotPath('bench')
   await page.screenshot({ path: shot.path, fullPage: true })
   for (const [strategy, probe] of Object.entries(STRATEGY_PROBES)) {
@@ -59,6 +80,7 @@ test('bench: a short run started from the page shows its progress, then a row pe
         ratio: (await run.getByTestId(`bench-row-${strategy}`).getByTestId('ratio').textContent()) ?? '',
         'its probe': probe,
         'probe ratio': (await run.getByTestId(`bench-row-${probe}`).getByTestId('ratio').textContent()) ?? '',
+        'share of its physical limit': (await run.getByTestId(`bench-limit-${strategy}`).getByTestId('share').textContent()) ?? '',
       },
       screenshot: shot.relative,
     })

@@ -65,6 +65,8 @@ test('compare: login, N × /me, /admin, logout and replay, for every strategy si
       await click(pane, 'Log in')
       expect((await settled(requests(pane, 'login').first())).status).toBe(200)
       await expect(pane.getByTestId('stolen')).toContainText('The thief holds')
+      // session-cached's credential is both cookies: the thief needs the session id and the signed copy.
+      if (strategy === 'session-cached') await expect(pane.getByTestId('stolen')).toContainText(/sid_cached \(\d+ characters\) \+ session_cache \(\d+ characters\)/)
 
       await pane.getByTestId('times').fill(String(TIMES))
       await click(pane, `GET /me ×${TIMES}`)
@@ -94,6 +96,7 @@ test('compare: login, N × /me, /admin, logout and replay, for every strategy si
       await click(pane, 'Replay stolen credential')
       const replay = await settled(requests(pane, 'replay').first())
       expect({ status: replay.status, code: replay.code }).toEqual(REPLAY_AFTER_LOGOUT[strategy])
+      if (strategy === 'session-cached') expect(replay.redis + replay.pg, 'the stolen fresh copy is trusted without asking Redis').toBe(0)
 
       const totals = page.locator(`[data-testid=totals] tr[data-strategy="${strategy}"]`)
       const rows = await pane.locator('[data-testid=request]').all()
@@ -117,12 +120,51 @@ test('compare: login, N × /me, /admin, logout and replay, for every strategy si
           logout: logout.status,
           '/me from the browser after logout': `${afterLogout.status} ${afterLogout.code}`,
           'replay of the stolen credential': `${replay.status} ${replay.code}`.trim(),
+          'round trips per replay': replay.redis + replay.pg,
         },
         screenshot: screenshotPath('compare').relative,
       })
     })
   }
   await page.screenshot({ path: screenshotPath('compare').path, fullPage: true })
+})
+
+test("compare: jwt-cookie's token never reaches a script, yet its thief takes it from the traffic, and a refresh rotates it", async ({ page }) => {
+  await page.goto('/')
+  await page.getByTestId('add-pane').selectOption('jwt-cookie')
+  const pane = page.getByTestId('pane-jwt-cookie')
+  const steals: string[] = []
+  page.on('response', async (response) => {
+    if (response.url().includes('/attacker/steal')) steals.push(`${new URL(response.url()).pathname} ${await response.text()}`)
+  })
+  await click(pane, 'Log in')
+  const login = await settled(requests(pane, 'login').first())
+  expect(login.status).toBe(200)
+  await expect(pane.getByTestId('stolen')).toContainText('The thief holds at (')
+  await expect(pane.getByTestId('stolen')).toContainText('/api/jwt-cookie/attacker/steal')
+
+  const at = (await page.context().cookies()).find((cookie) => cookie.name === 'at')
+  expect(at?.httpOnly, 'the browser holds at, HttpOnly').toBe(true)
+  expect(at?.path).toBe('/api/jwt-cookie')
+  const secret = at?.value ?? ''
+  expect(secret.length).toBeGreaterThan(20)
+  expect(await page.evaluate(() => document.cookie), 'no script reads at').not.toContain(secret)
+  expect(await page.content(), 'the page never holds at').not.toContain(secret)
+  expect(await page.evaluate(() => sessionStorage.getItem('lab:tokens') ?? ''), 'nor does its storage').not.toContain(secret)
+  expect(steals, 'the thief was asked where at travels, and answered with a receipt only').toHaveLength(1)
+  expect(steals[0]).toMatch(/^\/api\/jwt-cookie\/attacker\/steal /)
+  expect(steals[0]).not.toContain(secret)
+
+  await click(pane, 'Refresh')
+  const refresh = await settled(requests(pane, 'refresh').first())
+  expect(refresh.status).toBe(200)
+  const rotated = (await page.context().cookies()).find((cookie) => cookie.name === 'at')?.value
+  expect(rotated, 'refresh sets a new at cookie').not.toBe(secret)
+  await pane.getByTestId('times').fill('1')
+  await click(pane, 'GET /me ×1')
+  const me = await settled(requests(pane, '/me').first())
+  expect([me.status, me.redis, me.pg], 'the refreshed cookie works, with no round trip').toEqual([200, 0, 0])
+  await expect(page.locator('[data-testid=totals] tr[data-strategy="jwt-cookie"]').getByTestId('total-per-authenticated')).toHaveText('0.00')
 })
 
 test('compare: admin reaches /admin, and a refresh rotates the jwt', async ({ page }) => {

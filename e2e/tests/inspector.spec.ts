@@ -43,3 +43,24 @@ for (const strategy of TOKEN_STRATEGIES) {
     })
   })
 }
+
+test("inspector: jwt-cookie's token cannot be inspected, since no script can read it; the browser still sends it", async ({ page }) => {
+  await page.goto('/inspector')
+  await page.getByTestId('login-jwt-cookie').click()
+  const seen = page.getByTestId('jwt-cookie-seen')
+  await expect(seen).toHaveAttribute('data-me', '200')
+  const fields = ((await seen.getAttribute('data-fields')) ?? '').split(' ')
+  expect(fields, 'the login body').toContain('accessTokenExpiresAt')
+  expect(fields, 'the login body carries no token').not.toContain('accessToken')
+  const scriptCookies = ((await seen.getAttribute('data-script-cookies')) ?? '').split(' ')
+  expect(scriptCookies, 'document.cookie shows no at').not.toContain('at')
+  expect((await page.context().cookies()).some((cookie) => cookie.name === 'at' && cookie.httpOnly), 'yet the browser holds it').toBe(true)
+  const shot = screenshotPath('inspector-jwt-cookie')
+  await page.screenshot({ path: shot.path, fullPage: true })
+  observe({
+    journey: 'Token inspector: alice’s token sent to /admin',
+    strategy: 'jwt-cookie',
+    seen: { original: `the login body: ${fields.join(', ')}; cookies a script reads: ${scriptCookies.join(', ') || 'none'}; /me ${await seen.getAttribute('data-me')}` },
+    screenshot: shot.relative,
+  })
+})

@@ -5,7 +5,7 @@ import { observe, screenshotPath } from '../reporting/observations.ts'
 /** Longer than the header's health poll (3 s), so that one falls inside the pause. */
 const PAUSE_SECONDS = 5
 
-test('outage: with Redis paused, jwt and session-pg keep answering, session and jwt-denylist fail fast with 503, all recover; the header says so live', async ({ page }) => {
+test('outage: with Redis paused, jwt, jwt-cookie and session-pg keep answering, session-cached answers from its fresh copies, session and jwt-denylist fail fast with 503, all recover; the header says so live', async ({ page }) => {
   await page.goto('/outage')
   const health = page.getByTestId('store-health')
   await expect(health).toContainText('Redis up')
@@ -26,6 +26,7 @@ test('outage: with Redis paused, jwt and session-pg keep answering, session and 
 
   const seen = async (strategy: string) => ({
     duringOk: Number(await row(strategy).getAttribute('data-during-ok')),
+    duringOkStoreless: Number(await row(strategy).getAttribute('data-during-ok-storeless')),
     during503: Number(await row(strategy).getAttribute('data-during-503')),
     slowest503: Number(await row(strategy).getAttribute('data-slowest-503')),
     afterOk: Number(await row(strategy).getAttribute('data-after-ok')),
@@ -35,11 +36,15 @@ test('outage: with Redis paused, jwt and session-pg keep answering, session and 
     expect(shown.during503, `${strategy} failed during the pause`).toBeGreaterThan(0)
     expect(shown.slowest503, `${strategy} failed fast`).toBeLessThan(2000)
   }
-  for (const strategy of ['jwt', 'session-pg']) {
+  for (const strategy of ['jwt', 'jwt-cookie', 'session-pg']) {
     const shown = await seen(strategy)
     expect(shown.during503, `${strategy} needs no Redis`).toBe(0)
     expect(shown.duringOk).toBeGreaterThan(0)
   }
+  // Its copy was issued at the login just before the pause, fresh for SESSION_CACHE_TTL: Redis is never asked.
+  const cached = await seen('session-cached')
+  expect(cached.duringOk, 'session-cached answers from its fresh copy while Redis is paused').toBeGreaterThan(0)
+  expect(cached.duringOkStoreless, 'each of those answers touched no store').toBe(cached.duringOk)
   const after = screenshotPath('outage-after')
   await page.screenshot({ path: after.path, fullPage: true })
   for (const strategy of STRATEGIES) {
@@ -49,6 +54,7 @@ test('outage: with Redis paused, jwt and session-pg keep answering, session and 
       strategy,
       seen: {
         '200 during the pause': shown.duringOk,
+        '… of them without a store round trip': shown.duringOkStoreless,
         '503 during the pause': shown.during503,
         'slowest 503 (ms)': shown.during503 ? shown.slowest503 : '–',
         '200 after the pause': shown.afterOk,

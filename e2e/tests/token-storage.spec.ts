@@ -5,7 +5,7 @@ const KEY = 'lab-demo:access-token'
 
 interface Exfiltrated {
   strategy: string
-  credential: { kind: 'bearer'; token: string } | { kind: 'cookies'; cookies: Record<string, string> }
+  credential: { kind: 'bearer'; token: string } | { kind: 'document.cookie'; value: string }
 }
 
 test.describe('where the token lives', () => {

@@ -133,3 +133,21 @@ test('workshop: the alg:none step shows the range letting the token in and the r
   await expect(page.getByTestId('step-line')).toHaveText('Range: 200 as admin. Real API: 401 AUTH_INVALID.')
   await page.screenshot({ path: screenshotPath('workshop-alg-none').path, fullPage: true })
 })
+
+test('workshop: the session-cached step shows no round trip, and the stolen cookies still let the thief in after logout', async ({ page }) => {
+  await page.goto('/workshop')
+  await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
+  const titles = await stepTitles(page)
+  const step = titles.indexOf('A cached session spares the store, and pays for it at logout') + 1
+  expect(step, 'the workshop has the session-cached step').toBeGreaterThan(0)
+  await page.getByRole('navigation', { name: 'All steps' }).getByRole('button', { name: titles[step - 1], exact: true }).click()
+  await expectStep(page, titles, step)
+  await page.getByTestId('step-action').click()
+  const timeline = page.getByRole('list', { name: 'requests of this step' })
+  const me = timeline.locator('[data-testid=request][data-label="session-cached /me"]')
+  await expect(me).toHaveAttribute('data-source', 'record')
+  await expect(me).toHaveAttribute('data-redis', '0')
+  await expect(timeline.locator('[data-testid=request][data-label="stolen cookies, after logout"]')).toHaveAttribute('data-status', '200')
+  await expect(page.getByTestId('step-line')).toContainText(/\/me made 0 store round trip\(s\)\. The stolen cookies, after logout, got 200; the copy is fresh for another \d+ s\./)
+  await page.screenshot({ path: screenshotPath('workshop-session-cached').path, fullPage: true })
+})

@@ -44,10 +44,15 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   }
 }
 
-/** Builds the whole API as server.ts does, on the real stores, and closes it after the test. */
-export async function buildApp(t: TestContext, overrides: Partial<AppConfig> = {}): Promise<FastifyInstance> {
+/**
+ * Builds the whole API as server.ts does, on the real stores, and closes it after the test. With
+ * `logs`, every log line it writes (JSON, as in production) is appended there.
+ */
+export async function buildApp(t: TestContext, overrides: Partial<AppConfig> = {}, logs?: string[]): Promise<FastifyInstance> {
   const config = testConfig(overrides)
-  const fastify = Fastify(serverOptions(config))
+  const options = serverOptions(config)
+  if (logs) options.logger = { ...(options.logger as object), stream: { write: (line: string) => logs.push(line) } }
+  const fastify = Fastify(options)
   // Unwrapped so the tests can reach the app's decorators (pg, redis), as in fastify/demo's helper.
   await fastify.register(fp(app), { config })
   await fastify.ready()

@@ -169,6 +169,39 @@ for (const strategy of TOKEN_STRATEGIES) {
   })
 }
 
+test('jwt-cookie: the same attacks through its cookie are refused: alg none, another key, another audience, a refresh token, padding', async (t) => {
+  const fastify = await buildApp(t, { jwtSecret: SECRET })
+  const { credential } = await login(fastify, 'jwt-cookie')
+  const valid = credential.cookies.at as string
+  const [h, p] = valid.split('.')
+  const jwt = (await login(fastify, 'jwt')).credential.accessToken as string
+  const cases: Array<[string, string]> = [
+    ['alg none', `${b64({ alg: 'none', typ: 'JWT' })}.${p}.`],
+    ['alg none with a signature', `${b64({ alg: 'none', typ: 'JWT' })}.${p}.AAAA`],
+    ['another key', forge(HS256, claimsFor('session-vs-jwt-lab:jwt-cookie'), 'another-secret-that-is-long-enough-012345')],
+    ['admin by edit', `${h}.${b64({ ...JSON.parse(Buffer.from(p as string, 'base64url').toString()), role: 'admin' })}.${valid.split('.')[2]}`],
+    ['a jwt token', jwt],
+    ['its refresh token', credential.cookies.rt as string],
+    ['padded signature', `${valid}=`],
+  ]
+  for (const [label, token] of cases) {
+    const response = await fastify.inject({ method: 'GET', url: '/api/jwt-cookie/admin', cookies: { at: token } })
+    assert.equal(response.statusCode, 401, `${label}: ${response.body}`)
+    assert.doesNotMatch(response.body, /fast-jwt|FAST_JWT/i, label)
+  }
+  assert.equal((await fastify.inject({ method: 'GET', url: '/api/jwt-cookie/me', cookies: { at: valid } })).statusCode, 200, 'the control')
+})
+
+test('a token in the query string is never a credential (ASVS 14.2.1): only its header or cookie is read', async (t) => {
+  const fastify = await buildApp(t)
+  const token = (await login(fastify, 'jwt')).credential.accessToken as string
+  for (const query of [`access_token=${token}`, `token=${token}`, `authorization=Bearer%20${token}`]) {
+    const response = await fastify.inject({ method: 'GET', url: `/api/jwt/me?${query}` })
+    assert.equal(response.statusCode, 401, query)
+    assert.equal(response.json().code, 'AUTH_MISSING')
+  }
+})
+
 test('in the demo profile a refusal says why in x-auth-reason, for the token inspector; in production it never does', async (t) => {
   const demo = await buildApp(t, { jwtSecret: SECRET, profile: 'demo' })
   const production = await buildApp(t, { jwtSecret: SECRET })

@@ -82,3 +82,43 @@ test('a hash made with older, weaker argon2 parameters is upgraded at the next s
   assert.match(rows[0]?.password_hash ?? '', /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
   assert.equal((await login(fastify, 'jwt', user)).response.statusCode, 200, 'and the upgraded hash still verifies')
 })
+
+test('password rules as NIST and ASVS 6.2 want them: 12 characters at least, no composition rules, up to 256, checked exactly as typed', async (t) => {
+  const fastify = await buildApp(t)
+  const user = { username: `rules-${randomUUID()}`, password: 'the first long passphrase' }
+  await fastify.users.create(user.username, user.password, 'user')
+  const session = (await login(fastify, 'session', user)).credential
+  const tryChange = async (newPassword: string) => {
+    const response = await change(fastify, '/api/session/password', session, { currentPassword: user.password, newPassword })
+    return { status: response.statusCode, code: response.statusCode === 204 ? null : response.json().code }
+  }
+  // 6.2.1: a strong but short password is refused for its length alone.
+  assert.deepEqual(await tryChange('Zq8!fR2@wK9'), { status: 400, code: 'BAD_REQUEST' })
+  // 6.2.5: no composition rules: lowercase words are fine.
+  const words = 'orange kettle migrates slowly'
+  assert.deepEqual(await tryChange(words), { status: 204, code: null })
+  user.password = words
+  // 6.2.8: checked exactly as typed: no case folding, no trimming.
+  for (const nearMiss of [words.toUpperCase(), `${words} `, words.slice(0, -1)]) {
+    assert.equal((await login(fastify, 'jwt', { username: user.username, password: nearMiss })).response.statusCode, 401, JSON.stringify(nearMiss))
+  }
+  // 6.2.9: at least 64 characters allowed (here 256, the limit); beyond it a clear 400.
+  const fresh = (await login(fastify, 'session', user)).credential
+  const long = Array.from({ length: 32 }, (_, i) => `w${i}rd${'xyzq'[i % 4]}`).join(' ').slice(0, 256)
+  const changed = await change(fastify, '/api/session/password', fresh, { currentPassword: user.password, newPassword: long })
+  assert.equal(changed.statusCode, 204, changed.body)
+  assert.equal((await login(fastify, 'jwt', { username: user.username, password: long })).response.statusCode, 200, 'a 256-character password works, untruncated')
+  assert.equal((await login(fastify, 'jwt', { username: user.username, password: long.slice(0, 200) })).response.statusCode, 401, 'and is not truncated')
+  const tooLong = await change(fastify, '/api/session/password', (await login(fastify, 'session', { username: user.username, password: long })).credential, { currentPassword: long, newPassword: 'x'.repeat(257) })
+  assert.equal(tooLong.statusCode, 400)
+})
+
+test('the lab’s context words are refused in passwords even where they would pass as ordinary words (ASVS 6.2.11)', async (t) => {
+  const fastify = await buildApp(t)
+  const user = { username: `context-${randomUUID()}`, password: 'the first long passphrase' }
+  await fastify.users.create(user.username, user.password, 'user')
+  const session = (await login(fastify, 'session', user)).credential
+  const response = await change(fastify, '/api/session/password', session, { currentPassword: user.password, newPassword: 'sessionvsjwtlab' })
+  assert.equal(response.statusCode, 400)
+  assert.equal(response.json().code, 'WEAK_PASSWORD')
+})

@@ -132,3 +132,23 @@ test('a login shows the rate limiter’s round trips in Server-Timing, a pipelin
   assert.ok(redis.includes('EVALSHA'), timing)
   assert.ok(!redis.some((command) => ['MULTI', 'PTTL', 'EXEC'].includes(command as string)), `no command of a pipeline counted alone: ${timing}`)
 })
+
+test('an attacker cannot lock an account’s owner out: a browser that logged in before is held only by its own failures (device cookies)', async (t) => {
+  const fastify = await buildApp(t, { loginRateLimit: 3 })
+  const { username, password } = await newAccount(fastify)
+  const owner = await attempt(fastify, randomClientAddress(), username, password)
+  const device = owner.cookies.find((cookie) => cookie.name.startsWith('device_'))
+  assert.ok(device, 'a successful login makes this browser one of the account’s devices')
+  assert.deepEqual([device.httpOnly, device.sameSite, device.path], [true, 'Strict', '/api'])
+  const fromDevice = (pw: string) => attempt(fastify, randomClientAddress(), username, pw, { cookie: `${device.name}=${device.value}` })
+  // Someone else fails until the account waits.
+  for (let i = 0; i < 6; i++) await attempt(fastify, randomClientAddress(), username, `guess-${i}`)
+  assert.equal((await attempt(fastify, randomClientAddress(), username, password)).statusCode, 429, 'a stranger waits, right password or not')
+  assert.equal((await fromDevice(password)).statusCode, 200, 'the owner’s browser gets in')
+  // The attacker goes on; the owner's own mistakes while the account waits hold that browser alone.
+  for (let i = 0; i < 6; i++) await attempt(fastify, randomClientAddress(), username, `more-${i}`)
+  for (let i = 0; i < 4; i++) assert.equal((await fromDevice(`typo-${i}`)).statusCode, 401, `typo ${i} is checked`)
+  assert.equal((await fromDevice(password)).statusCode, 429, 'a device that fails is slowed like any client')
+  const forged = await attempt(fastify, randomClientAddress(), username, password, { cookie: `${device.name}=${device.value.slice(0, -2)}xx` })
+  assert.equal(forged.statusCode, 429, 'a forged device cookie is no device')
+})

@@ -38,7 +38,7 @@ test('every request is published on the live stream with the round trips its Ser
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
   })
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string
+  const cookie = login.headers.getSetCookie().find((line) => line.startsWith('sid='))?.split(';')[0] as string
   const me = await fetch(`${base}/api/session/me`, { headers: { cookie } })
   const denied = await fetch(`${base}/api/jwt/me`)
   const ids = [login, me, denied].map((response) => response.headers.get('x-request-id'))

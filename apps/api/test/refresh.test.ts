@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { TOKEN_STRATEGIES } from '@lab/contracts'
-import { buildApp, call, keepCookies, login, refresh } from './helpers.ts'
+import { ACCESS_TOKEN_COOKIE, REFRESH_STRATEGIES } from '@lab/contracts'
+import type { LightMyRequestResponse } from 'fastify'
+import { buildApp, call, keepCookies, login, refresh, type Credential } from './helpers.ts'
 
 /** Strict reuse detection: no grace at all, so any second use of a rotated token is theft. */
 const STRICT = { refreshReuseGrace: 0 }
 
-for (const strategy of TOKEN_STRATEGIES) {
+/** The access token a refresh handed over, where the strategy puts it: the body, or jwt-cookie's cookie. */
+function accessFrom(response: LightMyRequestResponse): Credential {
+  const cookie = response.cookies.find((c) => c.name === ACCESS_TOKEN_COOKIE)
+  return cookie ? { cookies: { [ACCESS_TOKEN_COOKIE]: cookie.value } } : { cookies: {}, accessToken: response.json().accessToken as string }
+}
+
+for (const strategy of REFRESH_STRATEGIES) {
   describe(`refresh tokens of ${strategy}`, () => {
     test('a refresh rotates the refresh token and issues a new access token', async (t) => {
       const fastify = await buildApp(t)
@@ -18,9 +25,9 @@ for (const strategy of TOKEN_STRATEGIES) {
       keepCookies(credential, response)
       const body = response.json()
       assert.equal(body.user.username, 'alice')
-      assert.notEqual(body.accessToken, first.accessToken)
+      assert.notDeepEqual(accessFrom(response), { cookies: first.cookies, accessToken: first.accessToken })
       assert.notEqual(credential.cookies.rt, first.cookies.rt)
-      const me = await call(fastify, 'GET', `/api/${strategy}/me`, { cookies: {}, accessToken: body.accessToken })
+      const me = await call(fastify, 'GET', `/api/${strategy}/me`, accessFrom(response))
       assert.equal(me.statusCode, 200)
     })
 
@@ -42,7 +49,7 @@ for (const strategy of TOKEN_STRATEGIES) {
       const stolen = structuredClone(credential)
       const rotated = await refresh(fastify, strategy, credential)
       keepCookies(credential, rotated)
-      const newest = rotated.json().accessToken as string
+      const newest = accessFrom(rotated)
 
       const replay = await refresh(fastify, strategy, stolen)
       assert.equal(replay.statusCode, 401)
@@ -50,7 +57,7 @@ for (const strategy of TOKEN_STRATEGIES) {
 
       const legit = await refresh(fastify, strategy, credential)
       assert.equal(legit.statusCode, 401, 'the family is dead: the newest refresh token no longer works')
-      const me = await call(fastify, 'GET', `/api/${strategy}/me`, { cookies: {}, accessToken: newest })
+      const me = await call(fastify, 'GET', `/api/${strategy}/me`, newest)
       if (strategy === 'jwt-denylist') {
         assert.equal(me.statusCode, 401, 'the denylist also blocks the family\'s access tokens')
         assert.equal(me.json().code, 'AUTH_REVOKED')
@@ -76,9 +83,8 @@ for (const strategy of TOKEN_STRATEGIES) {
       assert.deepEqual(results.map((r) => r.statusCode), [200, 200, 200, 200], results.map((r) => r.body).join('\n'))
       const successors = new Set(results.map((r) => r.cookies.find((c) => c.name === 'rt')?.value))
       assert.equal(successors.size, 1, 'one successor for all: the tabs agree on the next token')
-      const accessTokens = results.map((r) => r.json().accessToken as string)
-      for (const accessToken of accessTokens) {
-        assert.equal((await call(fastify, 'GET', `/api/${strategy}/me`, { cookies: {}, accessToken })).statusCode, 200)
+      for (const result of results) {
+        assert.equal((await call(fastify, 'GET', `/api/${strategy}/me`, accessFrom(result))).statusCode, 200)
       }
       const next = await refresh(fastify, strategy, { cookies: { rt: [...successors][0] as string } })
       assert.equal(next.statusCode, 200, 'the family is alive: its successor rotates as usual')
@@ -95,6 +101,23 @@ for (const strategy of TOKEN_STRATEGIES) {
       assert.equal(replay.statusCode, 401)
       assert.equal(replay.json().code, 'AUTH_REVOKED')
       assert.equal((await refresh(fastify, strategy, credential)).statusCode, 401, 'the family is dead')
+    })
+
+    test('a family ends at REFRESH_TOKEN_TTL from its login however often it is refreshed (absolute lifetime)', async (t) => {
+      const fastify = await buildApp(t, { refreshTokenTtl: 2 })
+      const { credential } = await login(fastify, strategy)
+      const started = Date.now()
+      const statuses: number[] = []
+      while (Date.now() - started < 3000) {
+        const response = await refresh(fastify, strategy, credential)
+        statuses.push(response.statusCode)
+        if (response.statusCode !== 200) break
+        keepCookies(credential, response)
+        await sleep(400)
+      }
+      assert.ok(statuses.filter((status) => status === 200).length >= 3, 'refreshed while it lived')
+      assert.equal(statuses.at(-1), 401, 'then no rotation extended it past its lifetime')
+      assert.ok(Date.now() - started >= 1900, 'not before')
     })
 
     test('a family unused for REFRESH_IDLE_TIMEOUT ends', async (t) => {
@@ -117,6 +140,7 @@ for (const strategy of TOKEN_STRATEGIES) {
       const cookieOnly = (await login(fastify, strategy)).credential
       const copy = structuredClone(cookieOnly)
       delete cookieOnly.accessToken
+      delete cookieOnly.cookies[ACCESS_TOKEN_COOKIE]
       assert.equal((await call(fastify, 'POST', `/api/${strategy}/logout`, cookieOnly)).statusCode, 204)
       assert.equal((await refresh(fastify, strategy, copy)).statusCode, 401, 'the refresh cookie told logout which login to end')
     })

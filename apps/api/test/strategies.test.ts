@@ -57,8 +57,8 @@ for (const strategy of STRATEGIES) {
           assert.equal(typeof body.accessToken, 'string')
         }
       } else {
-        const cookie = response.cookies[0]
-        assert.equal(cookie?.name, CREDENTIAL_COOKIE[strategy])
+        const cookie = response.cookies.find((c) => c.name === CREDENTIAL_COOKIE[strategy])
+        assert.ok(cookie, JSON.stringify(response.cookies))
         assert.equal(cookie?.httpOnly, true)
         assert.equal(cookie?.sameSite, 'Lax')
         assert.equal(cookie?.path, '/')

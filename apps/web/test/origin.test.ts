@@ -68,7 +68,18 @@ function assertSecurityHeaders(headers: IncomingHttpHeaders) {
   assert.ok(headers['referrer-policy'])
   assert.ok(headers['permissions-policy'])
   assert.equal(headers['cross-origin-opener-policy'], 'same-origin')
+  assert.equal(headers['strict-transport-security'], 'max-age=31536000; includeSubDomains')
 }
+
+test('behind a TLS terminator (PUBLIC_URL https), the API is told the browser used https, whatever the client claims', async (t) => {
+  const behindTls = createOrigin({ apiUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, publicScheme: 'https' })
+  await new Promise<void>((resolve) => behindTls.listen(0, '127.0.0.1', resolve))
+  t.after(() => behindTls.close())
+  const { port } = behindTls.address() as AddressInfo
+  const response = await fetch(`http://127.0.0.1:${port}/api/echo`, { headers: { 'x-forwarded-proto': 'http' } })
+  const { headers } = (await response.json()) as { headers: IncomingHttpHeaders }
+  assert.equal(headers['x-forwarded-proto'], 'https')
+})
 
 test("a client's X-Forwarded-For is replaced by the address it connects from, and other forwarding headers it sends are dropped", async () => {
   const { status, body } = await send('/api/echo?x=1', {
@@ -306,5 +317,38 @@ test('in production, demo-only paths never reach their routes, however the path 
   } finally {
     server.close()
     demo.close()
+  }
+})
+
+test("jwt-cookie's thief: in the demo profile the origin answers its one path under /api itself, with the at cookie; in production the API gets it", async () => {
+  const seen: Array<{ url: string; cookie: string }> = []
+  const next = async (req: IncomingMessage, res: ServerResponse) => {
+    seen.push({ url: req.url ?? '', cookie: req.headers.cookie ?? '' })
+    res.end()
+  }
+  const demo = createOrigin({ apiUrl: upstream.url, next, demo: true })
+  const production = createOrigin({ apiUrl: upstream.url, next, demo: false })
+  const [demoPort, productionPort] = [await listen(demo), await listen(production)]
+  const post = (to: number, path: string) =>
+    new Promise<number>((resolve, reject) =>
+      request({ host: '127.0.0.1', port: to, path, method: 'POST', headers: { cookie: 'at=a.b.c' }, agent: false }, (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0)))
+        .on('error', reject)
+        .end(),
+    )
+  try {
+    const since = upstream.received.length
+    await post(demoPort, '/api/jwt-cookie/attacker/steal')
+    assert.deepEqual(seen, [{ url: '/attacker/steal', cookie: 'at=a.b.c' }])
+    // Any other path under /api/jwt-cookie is the API's, in the demo profile too.
+    await post(demoPort, '/api/jwt-cookie/me')
+    await post(productionPort, '/api/jwt-cookie/attacker/steal')
+    assert.equal(seen.length, 1)
+    assert.deepEqual(
+      upstream.received.slice(since).map((entry) => entry.url),
+      ['/api/jwt-cookie/me', '/api/jwt-cookie/attacker/steal'],
+    )
+  } finally {
+    demo.close()
+    production.close()
   }
 })

@@ -25,7 +25,7 @@ export default async function replicasRoutes(fastify: FastifyInstance) {
         { schema: { body: LoginBodySchema, response: { 200: MemorySessionResponseSchema, ...errors } } },
         async (request, reply) => {
           const { username, password } = request.body
-          const user = await timeAuth(request, () => scope.users.logIn(request, username, password))
+          const user = await timeAuth(request, () => scope.users.logIn(request, reply, username, password))
           await strategy.login(request, reply, user)
           return { user, strategy: MEMORY_SESSION }
         },

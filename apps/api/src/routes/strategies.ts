@@ -46,7 +46,7 @@ function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Stra
       const { ttl } = request.query
       if (ttl !== undefined && scope.config.profile !== 'demo') throw new AppError(400, 'BAD_REQUEST', 'A login lifetime can be chosen in the demo profile only')
       const { username, password } = request.body
-      const user = await timeAuth(request, () => scope.users.logIn(request, username, password))
+      const user = await timeAuth(request, () => scope.users.logIn(request, reply, username, password))
       const grant = await strategy.login(request, reply, user, { ttlSeconds: ttl === undefined ? undefined : Number(ttl) })
       return { user, strategy: name, ...grant }
     },

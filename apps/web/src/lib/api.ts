@@ -1,10 +1,30 @@
-import { parseServerTiming, REPLICA_HEADER, REPLICA_PIN_HEADER, type ErrorBody, type LoginResponse, type ServerTimingEntry, type StrategyName } from '@lab/contracts'
+import {
+  AUTH_REASON_HEADER,
+  parseServerTiming,
+  REPLICA_HEADER,
+  REPLICA_PIN_HEADER,
+  type ErrorBody,
+  type LoginResponse,
+  type ServerTimingEntry,
+  type StrategyName,
+} from '@lab/contracts'
+import { isCookieStrategy, type CookieStrategy } from './strategies'
+import { API_PATH_THIEF } from './views'
 
-/** A credential captured by the "attacker" and sent again later. */
-export type StolenCredential = { kind: 'cookie'; name: string; value: string } | { kind: 'bearer'; token: string }
+/**
+ * Cookies the thief took and keeps on the web server (lib/thief.ts): the page holds this receipt,
+ * with their names and sizes, never their values, which no script may read.
+ */
+export interface StolenCookies {
+  kind: 'cookies'
+  id: string
+  cookies: Array<{ name: string; length: number }>
+  /** the earliest `exp` among them (the session_cache copy, the at token), as the thief reads it; null for opaque session ids */
+  expiresAt: string | null
+}
 
-/** What the thief can replay: one credential, or a device's cookie jar (session-cached's session cookie and its copy go together). */
-export type ReplayCredential = StolenCredential | { kind: 'cookies'; cookies: Record<string, string> }
+/** A credential captured by the "attacker" and sent again later: a bearer token the page itself held, or pocketed cookies. */
+export type StolenCredential = StolenCookies | { kind: 'bearer'; token: string; expiresAt: string | null }
 
 /** What the thief replays a credential against: a protected route, the list of logins, or the refresh route with a refresh token. */
 export type ReplayTarget = 'me' | 'admin' | 'sessions' | 'refresh'
@@ -26,6 +46,8 @@ export interface ApiCall<T = unknown> {
   requestId: string | null
   /** the API replica that answered (`x-replica`) */
   replica: string | null
+  /** why a token was refused (`x-auth-reason`, demo profile only) */
+  authReason: string | null
   /** the raw `Server-Timing` header, and its entries */
   serverTimingHeader: string | null
   serverTiming: ServerTimingEntry[]
@@ -66,6 +88,7 @@ async function send<T>(url: string, init: RequestInit, meta: Pick<ApiCall, 'meth
       message: error?.message ?? null,
       requestId: response.headers.get('x-request-id'),
       replica: response.headers.get(REPLICA_HEADER),
+      authReason: response.headers.get(AUTH_REASON_HEADER),
       serverTimingHeader: response.headers.get('server-timing'),
       serverTiming: parseServerTiming(response.headers.get('server-timing')),
       latencyMs,
@@ -82,6 +105,7 @@ async function send<T>(url: string, init: RequestInit, meta: Pick<ApiCall, 'meth
       message: (error as Error).message,
       requestId: null,
       replica: null,
+      authReason: null,
       serverTimingHeader: null,
       serverTiming: [],
       latencyMs: performance.now() - start,
@@ -100,19 +124,35 @@ export function apiFetch<T = unknown>(path: `/api/${string}`, { method = 'GET', 
   return send<T>(path, { method, headers, body, ...(credentials && { credentials }) }, { method, path, via: 'browser' })
 }
 
-/** Asks the web server to read this browser's session cookie, as a thief who got hold of it would have it. */
-export async function stealCookie(strategy: 'session' | 'session-pg'): Promise<StolenCredential | null> {
-  const response = await fetch('/attacker/steal', {
+/**
+ * Has the thief take this browser's credential cookies as they travel, and keep them (see
+ * app/(demo)/attacker/steal): from /attacker/steal, where the Path=/ cookies go, or, for
+ * `jwt-cookie`, from the one path under /api/jwt-cookie where the origin plays the thief.
+ */
+export async function stealCookies(strategy: CookieStrategy): Promise<StolenCookies | null> {
+  const response = await fetch(strategy === 'jwt-cookie' ? API_PATH_THIEF.path : API_PATH_THIEF.route, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ strategy }),
     cache: 'no-store',
   })
-  return response.ok ? ((await response.json()) as StolenCredential) : null
+  return response.ok ? ((await response.json()) as StolenCookies) : null
+}
+
+/** What the thief takes right after a login: the bearer token the page was handed, or the strategy's cookies. */
+export async function capture(strategy: StrategyName, login: { accessToken?: string; accessTokenExpiresAt?: string }): Promise<StolenCredential | null> {
+  if (login.accessToken) return { kind: 'bearer', token: login.accessToken, expiresAt: login.accessTokenExpiresAt ?? null }
+  return isCookieStrategy(strategy) ? stealCookies(strategy) : null
+}
+
+/** The stolen credential in a few words: what it is, never a secret the page should not hold. */
+export function describeStolen(stolen: StolenCredential): string {
+  if (stolen.kind === 'bearer') return `Bearer ${stolen.token.slice(0, 18)}…`
+  return stolen.cookies.map(({ name, length }) => `${name} (${length} characters)`).join(' + ')
 }
 
 /** Sends a stolen credential to the API from the web server, not from this browser (see app/attacker/replay). */
-export function replayStolen<T = unknown>(strategy: StrategyName, target: ReplayTarget, credential: ReplayCredential): Promise<ApiCall<T>> {
+export function replayStolen<T = unknown>(strategy: StrategyName, target: ReplayTarget, credential: StolenCredential): Promise<ApiCall<T>> {
   return send<T>(
     '/attacker/replay',
     { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ strategy, target, credential }) },
@@ -120,10 +160,16 @@ export function replayStolen<T = unknown>(strategy: StrategyName, target: Replay
   )
 }
 
-/** What a login made elsewhere gave its client: the API's answer and the cookies it set (see app/attacker/login). */
+/**
+ * A login made elsewhere, as the thief holds it (see app/attacker/login): the API's answer, and
+ * what its client was given to send again, the cookies among it as receipts for the thief's pocket.
+ */
 export interface LoginElsewhere {
   login: LoginResponse
-  cookies: Record<string, string>
+  /** what the login's requests carry: its bearer token, or its credential cookies (session-cached's two) */
+  credential: StolenCredential | null
+  /** its refresh token (cookie rt), for the strategies that have one: it travels to the refresh route alone */
+  refresh: StolenCookies | null
 }
 
 export interface LoginElsewhereOptions {

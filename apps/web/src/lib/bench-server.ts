@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
-import { BENCH_EVENT_TYPES, PAGE_RUN, type BenchEvent, type BenchReport } from './bench'
+import { BENCH_EVENT_TYPES, BENCH_SCHEMA, PAGE_RUN, type BenchEvent, type BenchReport } from './bench'
 import { env } from './env'
 
 const CLI = join('packages', 'bench', 'src', 'cli.ts')
-/** A run of the page's size takes ≈ 40 s; past this it is stopped (and cleans up after itself). */
-const RUN_LIMIT_MS = 120_000
+/** A run of the page's size takes ≈ 70 s; past this it is stopped (and cleans up after itself). */
+const RUN_LIMIT_MS = 180_000
 /** After SIGTERM the bench logs its sessions out and deletes its users; past this it is killed. */
 const CLEANUP_LIMIT_MS = 30_000
 
@@ -36,15 +36,20 @@ export function benchUnavailable(): string | null {
   return null
 }
 
-/** The latest full run committed to the repository (packages/bench/results/latest.json), if any. */
-export async function readCommittedReport(): Promise<BenchReport | null> {
+/**
+ * The latest full run committed to the repository (packages/bench/results/latest.json), if any; a
+ * report in another format than this page reads comes back as its schema's name alone.
+ */
+export async function readCommittedReport(): Promise<{ report: BenchReport } | { otherSchema: string } | null> {
   const root = benchRoot()
   if (!root) return null
+  let parsed: { schema?: unknown }
   try {
-    return JSON.parse(await readFile(join(root, 'packages', 'bench', 'results', 'latest.json'), 'utf8')) as BenchReport
+    parsed = JSON.parse(await readFile(join(root, 'packages', 'bench', 'results', 'latest.json'), 'utf8')) as { schema?: unknown }
   } catch {
     return null
   }
+  return parsed.schema === BENCH_SCHEMA ? { report: parsed as BenchReport } : { otherSchema: String(parsed.schema ?? 'none') }
 }
 
 /** When the run in progress started: two runs at once would measure each other. */

@@ -1,8 +1,22 @@
 // The bench's types, by path: a dependency on @lab/bench would put the API and the load generator
 // in the web app's build graph (and its Docker image's prune) for what are only types here.
-import type { BenchProgress, BenchReport, TargetName, TargetSummary } from '../../../../packages/bench/src/types.ts'
+import type { StrategyName } from '@lab/contracts'
+import type { BenchProgress, BenchReport, LimitComparison, LimitTarget, ProbeName, TargetName, TargetSummary } from '../../../../packages/bench/src/types.ts'
 
-export type { BenchReport, TargetName, TargetSummary }
+export type { BenchReport, LimitComparison, TargetName, TargetSummary }
+
+/** The report format this page reads; an older committed report is named, not misread. */
+export const BENCH_SCHEMA: BenchReport['schema'] = 'lab-bench/2'
+
+/** The work each strategy cannot avoid: its limit probe, as packages/bench pairs them. */
+export const PROBE_OF: Record<StrategyName, ProbeName> = {
+  session: 'redis',
+  'session-pg': 'pg',
+  'session-cached': 'session-cache',
+  jwt: 'jwt',
+  'jwt-denylist': 'jwt+redis',
+  'jwt-cookie': 'jwt-cookie',
+}
 
 /**
  * The Server-Sent Events of `POST /bench/run`: the bench's own progress lines (`--json-progress`),
@@ -12,7 +26,7 @@ export type BenchEvent = BenchProgress | { type: 'report'; report: BenchReport }
 
 export const BENCH_EVENT_TYPES: ReadonlySet<string> = new Set<BenchEvent['type']>(['phase', 'measurement', 'storm', 'report', 'error'])
 
-/** The short run the page starts: three rounds of one second per route, no login storm; ≈ 40 s. */
+/** The short run the page starts: three rounds of one second per route, no login storm; ≈ 70 s. */
 export const PAGE_RUN = { rounds: 3, duration: 1, users: 100 } as const
 
 export const formatRatio = (value: number) => value.toFixed(2)
@@ -23,4 +37,9 @@ export const formatTrips = ({ redis, pg }: TargetSummary['roundTrips']) =>
 /** Each strategy followed by its limit probe, the order of the report's table. */
 export function pairs(report: BenchReport): Array<{ strategy: TargetSummary; probe: TargetSummary | undefined }> {
   return report.strategies.map((strategy) => ({ strategy, probe: report.probes.find((p) => p.name === strategy.probe) }))
+}
+
+/** A target's result in words; a run too short to judge (a smoke check, the page's own run) is never judged. */
+export function verdictText(target: LimitTarget, judged: boolean): string {
+  return !judged || target.verdict === 'not judged' ? 'not judged' : target.verdict
 }

@@ -1,4 +1,4 @@
-import { TOKEN_STRATEGIES, type StrategyName } from '@lab/contracts'
+import { COOKIE_STRATEGIES, REFRESH_STRATEGIES, TOKEN_STRATEGIES, type StrategyName } from '@lab/contracts'
 import type { TokenStrategy } from './credentials'
 
 /** What each strategy is, in the words the lab shows beside its pane. */
@@ -18,6 +18,21 @@ export const STRATEGY_NOTES: Record<StrategyName, { credential: string; checks: 
 export function isTokenStrategy(strategy: StrategyName): strategy is TokenStrategy {
   return (TOKEN_STRATEGIES as readonly string[]).includes(strategy)
 }
+
+/** The strategies whose credential is a cookie the browser sends by itself (HttpOnly: no script reads it). */
+export type CookieStrategy = (typeof COOKIE_STRATEGIES)[number]
+
+export function isCookieStrategy(strategy: string): strategy is CookieStrategy {
+  return (COOKIE_STRATEGIES as readonly string[]).includes(strategy)
+}
+
+/** The strategies with a rotating refresh token (`POST /api/:strategy/refresh`). */
+export function isRefreshStrategy(strategy: StrategyName): boolean {
+  return (REFRESH_STRATEGIES as readonly string[]).includes(strategy)
+}
+
+/** The revocation view's short story: each login's short-lived credential (`?ttl=`, demo profile) lives this long, so the run fits in about 15 s. */
+export const SHORT_TTL_SECONDS = 10
 
 export const DEMO_USERS = {
   alice: { username: 'alice', password: 'alice-password' },

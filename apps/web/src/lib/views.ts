@@ -13,3 +13,11 @@ export const DEMO_ONLY_PATHS = ['/attacker', '/bench', '/outage', '/range', '/re
 export function isDemoOnly(pathname: string): boolean {
   return DEMO_ONLY_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`))
 }
+
+/**
+ * The thief of `jwt-cookie`'s access token. Its cookie `at` is scoped to /api/jwt-cookie, so the
+ * browser never sends it to /attacker/steal; it does send it here. In the demo profile the origin
+ * answers this one path itself, with the thief (app/(demo)/attacker/steal), instead of proxying it:
+ * it stands where anyone who sees the traffic to the API stands. The API has no such route.
+ */
+export const API_PATH_THIEF = { path: '/api/jwt-cookie/attacker/steal', route: '/attacker/steal' } as const

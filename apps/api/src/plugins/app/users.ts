@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hash, verify } from '@node-rs/argon2'
 import type { Role, User } from '@lab/contracts'
@@ -35,7 +35,7 @@ export interface UserService {
    * A login attempt as the routes make it: rate-limited per account and per client (429), the
    * password checked (401 INVALID_CREDENTIALS), and the outcome logged as an authentication event.
    */
-  logIn(request: FastifyRequest, username: string, password: string): Promise<User>
+  logIn(request: FastifyRequest, reply: FastifyReply, username: string, password: string): Promise<User>
   create(username: string, password: string, role: Role): Promise<User>
   findByUsername(username: string): Promise<User | null>
   /** The user's password given again (re-authentication): rate-limited like a login, 401 when wrong. */
@@ -79,7 +79,7 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
       }
       return { id: row.id, username: row.username, role: row.role }
     },
-    async logIn(request, username, password) {
+    async logIn(request, reply, username, password) {
       const strategy = request.routeOptions.config.strategy ?? null
       await fastify.authThrottle.beforeAttempt(request, username)
       const user = await users.verifyCredentials(username, password)
@@ -88,7 +88,7 @@ async function usersPlugin(fastify: FastifyInstance, opts: AppOptions) {
         request.log.warn({ event: 'login.failure', username, strategy, ip: request.ip }, 'login failed')
         throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password')
       }
-      await fastify.authThrottle.succeeded(username)
+      await fastify.authThrottle.succeeded(request, reply, username)
       request.log.info({ event: 'login.success', userId: user.id, username, strategy, ip: request.ip }, 'login succeeded')
       return user
     },

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { RevocationRunner } from '@/components/revocation/revocation-runner'
 import { env } from '@/lib/env'
+import { SHORT_TTL_SECONDS } from '@/lib/strategies'
 
 export const metadata: Metadata = { title: 'Revocation' }
 
@@ -10,10 +11,11 @@ export default function RevocationPage() {
       <div className="intro">
         <h1>What does &ldquo;log out&rdquo; revoke?</h1>
         <p>
-          One click runs the same story for all four strategies at once: alice logs in, a thief captures her credential, alice
-          logs out, and the thief replays the credential every second. Server-side state (a session, a denylist entry) is gone
-          at logout, so the replay is refused at once. A plain JWT carries no state to delete: it keeps opening the door until
-          its <code>exp</code>, counted down here.
+          alice logs in, a thief captures her credential, alice logs out, and the thief replays it every second: all six
+          strategies at once. Deleted server state (a session, a denylist entry) refuses the replay at once; a JWT, in a header or
+          a cookie, works until its <code>exp</code>; <code>session-cached</code>&apos;s signed copy until it goes stale
+          (<code>SESSION_CACHE_TTL</code>). The replays measure each window; the short story logs in with <code>?ttl={SHORT_TTL_SECONDS}</code>{' '}
+          so it all fits in about 15 s.
         </p>
       </div>
       <RevocationRunner thief={env.profile === 'demo'} />

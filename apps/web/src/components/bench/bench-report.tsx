@@ -1,4 +1,4 @@
-import { formatRatio, formatRps, formatTrips, pairs, type BenchReport, type TargetSummary } from '@/lib/bench'
+import { formatRatio, formatRps, formatTrips, pairs, verdictText, type BenchReport, type LimitComparison, type TargetSummary } from '@/lib/bench'
 import { formatMs } from '@/lib/round-trips'
 
 /** On what, and how, a report was measured: the line the Markdown report opens with. */
@@ -35,11 +35,85 @@ function TargetRow({ target }: { target: TargetSummary }) {
   )
 }
 
-/** The report's two tables: every route beside its limit probe, then what each strategy adds over its probe. */
-export function BenchTables({ report }: { report: BenchReport }) {
+const micros = (value: number) => value.toFixed(0)
+
+function LimitRow({ report, row, judged }: { report: BenchReport; row: LimitComparison; judged: boolean }) {
+  const bare = [report.bare.baseline, ...report.bare.probes].find((target) => target.name === row.bareProbe)
+  const cpu = row.cpuMicrosPerRequest
+  const result = verdictText(row.target, judged)
+  return (
+    <tr data-testid={`bench-limit-${row.name}`} data-share={row.ratio} data-verdict={result}>
+      <th scope="row">{row.name}</th>
+      <td>{bare?.work}</td>
+      <td>
+        <strong data-testid="share">{formatRatio(row.ratio)}</strong>{' '}
+        <span className="muted">
+          ({formatRatio(row.ratioMin)}–{formatRatio(row.ratioMax)})
+        </span>
+      </td>
+      <td>{formatRatio(row.cpuRatio)}</td>
+      <td>{row.inAppProbeRatio === undefined ? '–' : formatRatio(row.inAppProbeRatio)}</td>
+      <td className="nowrap">
+        {micros(cpu.route)} / {cpu.inAppProbe === undefined ? '–' : micros(cpu.inAppProbe)} / {micros(cpu.bareProbe)}
+      </td>
+      <td className="nowrap">
+        ≥ {formatRatio(row.target.reach)}, stretch {formatRatio(row.target.stretch)}
+      </td>
+      <td className={judged && row.target.verdict !== 'not judged' ? `goal goal-${row.target.verdict === 'missed' ? 'missed' : 'reached'}` : 'muted'}>{result}</td>
+    </tr>
+  )
+}
+
+/**
+ * The report's tables: each strategy against its physical limit (a bare process doing only the work
+ * it cannot avoid), the platform tax, every route inside the API beside its probe there, and what
+ * each strategy adds over that probe. `judged`: false for a run too short to judge the targets.
+ */
+export function BenchTables({ report, judged }: { report: BenchReport; judged: boolean }) {
   const rows = pairs(report)
+  const { limit } = report
+  const judgedHere = judged && !report.quick
   return (
     <>
+      <h3>Against the physical limit</h3>
+      {!judgedHere && (
+        <p className="muted" data-testid="bench-not-judged">
+          {report.quick ? 'A smoke check (--quick)' : 'A run this short'} proves that every route answers; its figures are too few to judge
+          the targets, so none is judged.
+        </p>
+      )}
+      <div className="table-scroll">
+        <table className="totals bench-table" data-testid="bench-limit">
+          <caption className="sr-only">Each strategy&apos;s throughput as a share of its physical limit</caption>
+          <thead>
+            <tr>
+              <th scope="col">route</th>
+              <th scope="col">the limit does</th>
+              <th scope="col">share of the limit (range)</th>
+              <th scope="col">CPU share</th>
+              <th scope="col">its probe in the API: share</th>
+              <th scope="col">CPU µs/req: route / probe in the API / bare probe</th>
+              <th scope="col">target</th>
+              <th scope="col">result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[limit.noAuth, ...limit.strategies].map((row) => (
+              <LimitRow key={row.name} report={report} row={row} judged={judgedHere} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p data-testid="bench-platform-tax">
+        <strong>Platform tax: {micros(limit.platformTaxMicros)} µs of CPU per request</strong>{' '}
+        <span className="muted">
+          (the API&apos;s no-auth baseline {micros(report.baseline.cpuMicrosPerRequest)} µs, the bare one{' '}
+          {micros(report.bare.baseline.cpuMicrosPerRequest)} µs): what the API&apos;s hooks and options add to every request, whatever
+          the strategy. <code>session-cached</code> was measured on its fresh path (SESSION_CACHE_TTL={report.settings.sessionCacheTtl} s,
+          longer than the run): no store round trip.
+        </span>
+      </p>
+      <h3>Inside the API</h3>
       <div className="table-scroll">
         <table className="totals bench-table">
           <caption className="sr-only">Every route measured: the baseline, each strategy and its limit probe</caption>

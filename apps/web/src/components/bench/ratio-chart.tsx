@@ -1,7 +1,7 @@
 'use client'
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts'
-import type { StrategyName } from '@lab/contracts'
-import type { TargetName } from '@/lib/bench'
+import { STRATEGIES, type StrategyName } from '@lab/contracts'
+import { PROBE_OF, type TargetName } from '@/lib/bench'
 import { STRATEGY_COLORS } from '../compare/round-trip-chart'
 
 export interface Measurement {
@@ -10,16 +10,10 @@ export interface Measurement {
   rps: number
 }
 
-/** Each strategy, then the probe of the work it cannot avoid: the report's order. */
-const ROUTES: ReadonlyArray<{ name: TargetName; strategy: StrategyName }> = [
-  { name: 'jwt', strategy: 'jwt' },
-  { name: 'probe:jwt', strategy: 'jwt' },
-  { name: 'jwt-denylist', strategy: 'jwt-denylist' },
-  { name: 'probe:jwt+redis', strategy: 'jwt-denylist' },
-  { name: 'session', strategy: 'session' },
-  { name: 'probe:redis', strategy: 'session' },
-  { name: 'session-pg', strategy: 'session-pg' },
-  { name: 'probe:pg', strategy: 'session-pg' },
+/** The no-auth row, then each strategy: the route, its probe inside the API, and its bare probe (the limit). */
+const ROWS: ReadonlyArray<{ name: StrategyName | 'no auth'; route: TargetName; inAppProbe: TargetName | null; bare: TargetName }> = [
+  { name: 'no auth', route: 'baseline', inAppProbe: null, bare: 'bare:baseline' },
+  ...STRATEGIES.map((strategy) => ({ name: strategy, route: strategy, inAppProbe: `probe:${PROBE_OF[strategy]}` as const, bare: `bare:${PROBE_OF[strategy]}` as const })),
 ]
 
 const median = (values: number[]) => {
@@ -28,42 +22,53 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
-/**
- * Ratio to the no-auth baseline of the same round, median over the rounds measured so far. A round
- * in reverse order measures its baseline last, so its ratios appear when the round ends.
- */
-export function liveRatios(measurements: readonly Measurement[]) {
-  const baseline = new Map(measurements.filter((m) => m.target === 'baseline').map((m) => [m.round, m.rps]))
-  return ROUTES.map((route) => {
-    const ratios = measurements
-      .filter((m) => m.target === route.name && baseline.has(m.round))
-      .map((m) => m.rps / (baseline.get(m.round) as number))
-    return { ...route, ratio: ratios.length ? median(ratios) : null, rounds: ratios.length }
-  })
+/** Median over the rounds measured so far of (route req/s ÷ the limit's req/s in the same round); null until one round has both. */
+function shareOf(measurements: readonly Measurement[], route: TargetName, bare: TargetName): number | null {
+  const limit = new Map(measurements.filter((m) => m.target === bare).map((m) => [m.round, m.rps]))
+  const shares = measurements.filter((m) => m.target === route && limit.has(m.round)).map((m) => m.rps / (limit.get(m.round) as number))
+  return shares.length ? median(shares) : null
 }
 
+/** Each row's share of its physical limit, and its probe's inside the API, as the rounds come in. */
+export function liveShares(measurements: readonly Measurement[]) {
+  return ROWS.map((row) => ({
+    name: row.name,
+    share: shareOf(measurements, row.route, row.bare),
+    probeShare: row.inAppProbe === null ? null : shareOf(measurements, row.inAppProbe, row.bare),
+  }))
+}
+
+const colorOf = (name: StrategyName | 'no auth') => (name === 'no auth' ? 'var(--muted)' : STRATEGY_COLORS[name])
+const label = (value: unknown) => (typeof value === 'number' && value > 0 ? value.toFixed(2) : '')
+
 export function RatioChart({ measurements }: { measurements: readonly Measurement[] }) {
-  const data = liveRatios(measurements).map((route) => ({ ...route, value: route.ratio ?? 0 }))
-  const top = Math.ceil(Math.max(1.25, ...data.map((d) => d.value)) * 4) / 4
+  const data = liveShares(measurements).map((row) => ({ ...row, value: row.share ?? 0, probeValue: row.probeShare ?? 0 }))
+  const top = Math.ceil(Math.max(1.25, ...data.map((d) => Math.max(d.value, d.probeValue))) * 4) / 4
   const ticks = Array.from({ length: top * 4 + 1 }, (_, i) => i / 4)
   return (
-    <figure className="chart" data-testid="bench-chart" data-routes-measured={data.filter((d) => d.ratio !== null).length}>
+    <figure className="chart" data-testid="bench-chart" data-routes-measured={data.filter((d) => d.share !== null).length}>
       <figcaption>
-        Throughput as a share of the no-auth baseline measured in the same round (median of the rounds so far); each strategy, then
-        its limit probe (paler)
+        Throughput as a share of the physical limit (a bare process doing only the work the strategy cannot avoid), median of the
+        rounds so far: the strategy, then its probe inside the API (paler), whose gap to 1 is what the API around it costs
       </figcaption>
       <div className="chart-box bench-chart-box">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} layout="vertical" margin={{ top: 24, right: 48, bottom: 8, left: 8 }}>
+          <BarChart data={data} layout="vertical" margin={{ top: 24, right: 48, bottom: 8, left: 8 }} barGap={2}>
             <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" horizontal={false} />
             <XAxis type="number" domain={[0, top]} ticks={ticks} stroke="var(--muted)" tickFormatter={(v: number) => v.toFixed(2)} />
-            <YAxis type="category" dataKey="name" stroke="var(--muted)" width={120} interval={0} />
-            <ReferenceLine x={1} stroke="var(--text)" strokeDasharray="4 3" label={{ value: 'baseline', fill: 'var(--muted)', position: 'top' }} />
-            <Bar dataKey="value" isAnimationActive={false}>
+            <YAxis type="category" dataKey="name" stroke="var(--muted)" width={128} interval={0} />
+            <ReferenceLine x={1} stroke="var(--text)" strokeDasharray="4 3" label={{ value: 'the limit', fill: 'var(--muted)', position: 'top' }} />
+            <Bar dataKey="value" name="the strategy's /me" isAnimationActive={false} fill="var(--accent)">
               {data.map((d) => (
-                <Cell key={d.name} fill={STRATEGY_COLORS[d.strategy]} fillOpacity={d.name.startsWith('probe:') ? 0.45 : 1} />
+                <Cell key={d.name} fill={colorOf(d.name)} />
               ))}
-              <LabelList dataKey="ratio" position="right" fill="var(--text)" formatter={(v: unknown) => (typeof v === 'number' ? v.toFixed(2) : '')} />
+              <LabelList dataKey="share" position="right" fill="var(--text)" formatter={label} />
+            </Bar>
+            <Bar dataKey="probeValue" name="its probe inside the API" isAnimationActive={false} fill="var(--accent)" fillOpacity={0.4}>
+              {data.map((d) => (
+                <Cell key={d.name} fill={colorOf(d.name)} fillOpacity={0.4} />
+              ))}
+              <LabelList dataKey="probeShare" position="right" fill="var(--muted)" formatter={label} />
             </Bar>
           </BarChart>
         </ResponsiveContainer>

@@ -27,7 +27,7 @@ export function RoundTripChart({ series }: { series: ChartSeries[] }) {
           <ResponsiveContainer width="100%" height="100%">
             <LineChart margin={{ top: 8, right: 24, bottom: 8, left: 0 }}>
               <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-              <XAxis type="number" dataKey="t" domain={[0, 'dataMax']} stroke="var(--muted)" tickFormatter={(t: number) => `${t.toFixed(0)}s`} />
+              <XAxis type="number" dataKey="t" domain={[0, 'dataMax']} stroke="var(--muted)" tickFormatter={(t: number) => `${t.toFixed(t < 10 && !Number.isInteger(t) ? 1 : 0)} s`} />
               <YAxis allowDecimals={false} stroke="var(--muted)" />
               <Tooltip contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} labelFormatter={(t) => `${Number(t).toFixed(1)} s`} />
               <Legend />

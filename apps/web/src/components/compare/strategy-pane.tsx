@@ -1,9 +1,10 @@
 'use client'
 import { useState } from 'react'
 import type { LoginResponse, RefreshResponse, StrategyName } from '@lab/contracts'
-import { apiFetch, replayStolen, stealCookie, type ApiCall, type StolenCredential } from '@/lib/api'
+import { apiFetch, capture, describeStolen, replayStolen, type ApiCall, type StolenCredential } from '@/lib/api'
 import { useCredentials } from '@/lib/credentials'
-import { DEMO_USERS, STRATEGY_NOTES, isTokenStrategy, type DemoUser } from '@/lib/strategies'
+import { API_PATH_THIEF } from '@/lib/views'
+import { DEMO_USERS, STRATEGY_NOTES, isRefreshStrategy, isTokenStrategy, type DemoUser } from '@/lib/strategies'
 import { RequestRow } from '../request-row'
 import { STRATEGY_COLORS } from './round-trip-chart'
 
@@ -55,10 +56,8 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
     if (!call.ok || !call.body) return
     if (isTokenStrategy(strategy) && call.body.accessToken && call.body.accessTokenExpiresAt) {
       setToken(strategy, { accessToken: call.body.accessToken, expiresAt: call.body.accessTokenExpiresAt, username: call.body.user.username })
-      if (thief) setStolen({ kind: 'bearer', token: call.body.accessToken })
-    } else if (thief && (strategy === 'session' || strategy === 'session-pg')) {
-      setStolen(await stealCookie(strategy))
     }
+    if (thief) setStolen(await capture(strategy, call.body))
   })
   const me = run(async () => {
     for (let i = 0; i < times; i++) log('/me', await apiFetch(`/api/${strategy}/me`, { token }))
@@ -133,7 +132,7 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
         <button type="button" onClick={admin} disabled={busy}>
           GET /admin
         </button>
-        {tokenStrategy && (
+        {isRefreshStrategy(strategy) && (
           <button type="button" onClick={refresh} disabled={busy}>
             Refresh
           </button>
@@ -151,11 +150,11 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
         <p className="stolen" data-testid="stolen">
           {stolen ? (
             <>
-              The thief holds{' '}
-              <code title={stolen.kind === 'cookie' ? stolen.value : stolen.token}>
-                {stolen.kind === 'cookie' ? `${stolen.name}=${stolen.value.slice(0, 14)}…` : `Bearer ${stolen.token.slice(0, 18)}…`}
-              </code>
-              , captured at login. A replay sends it from the web server, never from this browser.
+              The thief holds <code>{describeStolen(stolen)}</code>
+              {stolen.kind === 'bearer'
+                ? ', copied from the page at login, where any script could read it.'
+                : `, taken from the traffic at login${strategy === 'jwt-cookie' ? ` to ${API_PATH_THIEF.path}: the cookie travels only under /api/jwt-cookie, where the origin plays the thief` : ''}; this page holds only a receipt, no script ever read ${stolen.cookies.length > 1 ? 'them' : 'it'}.`}
+              {stolen.expiresAt && <> It expires at {new Date(stolen.expiresAt).toLocaleTimeString()}.</>} A replay sends it from the web server, never from this browser.
             </>
           ) : (
             'Log in: the credential is captured as a thief would capture it, for the replay.'

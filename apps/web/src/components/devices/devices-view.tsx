@@ -1,9 +1,8 @@
 'use client'
 import { useEffect, useRef, useState } from 'react'
-import { REFRESH_COOKIE, REFRESH_STRATEGIES, SESSION_CACHE_COOKIE, STRATEGIES, type LoginInfo, type LoginResponse, type SessionsResponse, type StrategyName } from '@lab/contracts'
-import { apiFetch, loginElsewhere, replayStolen, type ApiCall, type ReplayCredential } from '@/lib/api'
-import { decodeToken } from '@/lib/jwt'
-import { DEMO_USERS } from '@/lib/strategies'
+import { STRATEGIES, type LoginInfo, type LoginResponse, type SessionsResponse, type StrategyName } from '@lab/contracts'
+import { apiFetch, loginElsewhere, replayStolen, type ApiCall, type StolenCookies, type StolenCredential } from '@/lib/api'
+import { DEMO_USERS, isRefreshStrategy } from '@/lib/strategies'
 import { RequestRow, statusClass } from '../request-row'
 
 /** What ending one login does to the credential of that login, by design; the demo profile measures it. */
@@ -20,16 +19,19 @@ const REPLAY_EVERY_MS = 1000
 /** A credential still accepted this long after the end (and after its exp, if any) is reported, not replayed forever. */
 const GIVE_UP_AFTER_MS = 4000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const isRefreshStrategy = (strategy: StrategyName) => (REFRESH_STRATEGIES as readonly string[]).includes(strategy)
 
-/** A login the thief holds: made by another device (the web server), with everything that device received. */
+/**
+ * A login the thief holds: made by another device (the web server), with everything that device
+ * received. Its cookies stay in the thief's pocket on the web server: the page holds receipts.
+ */
 interface Device {
   label: string
   /** its id in the list of logins, as the API named it when the device asked for its own */
   loginId: string | null
-  credential: ReplayCredential
-  /** its refresh token, for the token strategies */
-  refresh: ReplayCredential | null
+  /** its bearer token, or the receipt of its credential cookies */
+  credential: StolenCredential
+  /** the receipt of its refresh token, for the token strategies */
+  refresh: StolenCookies | null
   /** when its access token or cached copy goes stale, if it has one */
   expiresAt: number | null
   endedAt: number | null
@@ -43,19 +45,6 @@ interface Device {
 interface Logged {
   label: string
   call: ApiCall
-}
-
-/** The credential a device uses for /me, and its refresh token: from what its login answered and the cookies it set. */
-function deviceCredentials(login: LoginResponse, cookies: Record<string, string>): Pick<Device, 'credential' | 'refresh' | 'expiresAt'> {
-  const { [REFRESH_COOKIE]: refreshToken, ...rest } = cookies
-  const copy = cookies[SESSION_CACHE_COOKIE]
-  const copyPayload = copy ? decodeToken(copy) : null
-  const copyExp = copyPayload && 'payload' in copyPayload && typeof copyPayload.payload.exp === 'number' ? copyPayload.payload.exp * 1000 : null
-  return {
-    credential: login.accessToken ? { kind: 'bearer', token: login.accessToken } : { kind: 'cookies', cookies: rest },
-    refresh: refreshToken ? { kind: 'cookie', name: REFRESH_COOKIE, value: refreshToken } : null,
-    expiresAt: login.accessTokenExpiresAt ? Date.parse(login.accessTokenExpiresAt) : copyExp,
-  }
 }
 
 function verdict(device: Device, now: number): { key: string; text: string } {
@@ -196,12 +185,25 @@ export function DevicesView({ thief }: { thief: boolean }) {
   const loginDevice = run(async () => {
     const deviceLabel = devicesRef.current.some((device) => device.label === label) ? `${label} ${devicesRef.current.length + 1}` : label
     const call = record(`${deviceLabel}: login`, await loginElsewhere({ strategy, user: DEMO_USERS.alice, device: deviceLabel, ttl }))
-    if (!call.ok || !call.body) return
-    const held = deviceCredentials(call.body.login, call.body.cookies)
+    const credential = call.body?.credential
+    if (!call.ok || !credential) return
     // The device asks the API which of alice's logins is its own: the id the list shows for it.
-    const own = record(`${deviceLabel}: list logins (thief)`, await replayStolen<SessionsResponse>(strategy, 'sessions', held.credential))
+    const own = record(`${deviceLabel}: list logins (thief)`, await replayStolen<SessionsResponse>(strategy, 'sessions', credential))
     const loginId = own.body?.sessions.find((session) => session.current)?.id ?? null
-    const device: Device = { label: deviceLabel, loginId, ...held, endedAt: null, endedBy: null, checks: [], refused: null, refreshAfter: null, watching: false }
+    const expiresAt = credential.expiresAt === null ? null : Date.parse(credential.expiresAt)
+    const device: Device = {
+      label: deviceLabel,
+      loginId,
+      credential,
+      refresh: call.body?.refresh ?? null,
+      expiresAt,
+      endedAt: null,
+      endedBy: null,
+      checks: [],
+      refused: null,
+      refreshAfter: null,
+      watching: false,
+    }
     devicesRef.current = [...devicesRef.current, device]
     setDevices(devicesRef.current)
     await list()

@@ -5,7 +5,7 @@ import { apiFetch, type ApiCall } from '@/lib/api'
 import { useCredentials, type TokenStrategy } from '@/lib/credentials'
 import { decodeToken, encodeToken, signatureHex } from '@/lib/jwt'
 import { DEMO_USERS } from '@/lib/strategies'
-import { RequestRow } from '../request-row'
+import { RequestRow, statusClass } from '../request-row'
 
 const TIME_CLAIMS = ['iat', 'nbf', 'exp'] as const
 
@@ -78,6 +78,18 @@ export function TokenInspector() {
     }
   }
 
+  // jwt-cookie: what a script can see of a token kept in an HttpOnly cookie, looked at right after a real login.
+  const [cookieLogin, setCookieLogin] = useState<{ login: ApiCall<LoginResponse>; me: ApiCall; fields: string[]; scriptCookies: string[] } | null>(null)
+  const loginCookie = async () => {
+    const login = await apiFetch<LoginResponse>('/api/jwt-cookie/login', { method: 'POST', json: DEMO_USERS.alice })
+    const me = await apiFetch('/api/jwt-cookie/me')
+    const scriptCookies = document.cookie
+      .split(';')
+      .map((pair) => pair.split('=')[0]?.trim() ?? '')
+      .filter(Boolean)
+    setCookieLogin({ login, me, fields: login.body ? Object.keys(login.body) : [], scriptCookies })
+  }
+
   const latest = results[0]
   return (
     <div className="inspector">
@@ -97,6 +109,23 @@ export function TokenInspector() {
               Log in as alice ({name})
             </button>
           ))}
+        </div>
+        <div className="cookie-token" data-testid="jwt-cookie-note">
+          <p>
+            <code>jwt-cookie</code>&apos;s token cannot be inspected here: it lives in the HttpOnly cookie <code>at</code>, which no
+            script can read, this page&apos;s included (and an XSS&apos;s). Its login answers without the token.{' '}
+            <button type="button" className="quiet" onClick={loginCookie} data-testid="login-jwt-cookie">
+              Log in as alice (jwt-cookie) and look for it
+            </button>
+          </p>
+          {cookieLogin && (
+            <p data-testid="jwt-cookie-seen" data-fields={cookieLogin.fields.join(' ')} data-script-cookies={cookieLogin.scriptCookies.join(' ')} data-me={cookieLogin.me.status}>
+              Login {cookieLogin.login.status}: its body holds <code>{cookieLogin.fields.join(', ') || 'nothing'}</code>
+              {cookieLogin.fields.includes('accessToken') ? '' : ', no accessToken'}. The cookies this page&apos;s script can read:{' '}
+              <code>{cookieLogin.scriptCookies.join(', ') || 'none'}</code>. Yet <code>GET /api/jwt-cookie/me</code> answered{' '}
+              <span className={statusClass(cookieLogin.me.status)}>{cookieLogin.me.status}</span>: the browser sent the token by itself.
+            </p>
+          )}
         </div>
         <label className="stacked">
           Paste a token
@@ -197,6 +226,7 @@ export function TokenInspector() {
                 The {latest.label} token: {latest.call.ok ? 'accepted' : 'rejected'} with {latest.call.status}
                 {latest.call.errorCode ? ` ${latest.call.errorCode}` : ''}
                 {latest.call.message ? `: ${latest.call.message}` : ''}
+                {latest.call.authReason ? ` (reason: ${latest.call.authReason})` : ''}
               </p>
             )}
             <ol className="timeline">

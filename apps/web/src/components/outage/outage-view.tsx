@@ -2,8 +2,8 @@
 import { useEffect, useRef, useState } from 'react'
 import { STRATEGIES, type LoginResponse, type RefreshResponse, type StrategyName } from '@lab/contracts'
 import { apiFetch, type ApiCall } from '@/lib/api'
-import { formatMs } from '@/lib/round-trips'
-import { DEMO_USERS, STRATEGY_NOTES } from '@/lib/strategies'
+import { formatMs, measure } from '@/lib/round-trips'
+import { DEMO_USERS, STRATEGY_NOTES, isRefreshStrategy } from '@/lib/strategies'
 import { statusClass } from '../request-row'
 
 const PROBE_EVERY_MS = 500
@@ -20,8 +20,14 @@ function summarize(probes: ApiCall[], pause: Pause | null) {
   const during = pause ? probes.filter((probe) => probe.startedAt >= pause.from && probe.startedAt < pause.until) : []
   const after = pause ? probes.filter((probe) => probe.startedAt >= pause.until) : []
   const unavailable = during.filter((probe) => probe.status === 503)
+  const answered = during.filter((probe) => probe.ok)
   return {
-    duringOk: during.filter((probe) => probe.ok).length,
+    duringOk: answered.length,
+    /** answered without a single store round trip (Server-Timing): a token's signature, a cached session copy */
+    duringOkStoreless: answered.filter((probe) => {
+      const { redis, pg } = measure(probe, undefined)
+      return redis + pg === 0
+    }).length,
     during503: unavailable.length,
     slowest503: unavailable.reduce((max, probe) => Math.max(max, probe.latencyMs), 0),
     afterOk: after.filter((probe) => probe.ok).length,
@@ -52,8 +58,9 @@ export function OutageView() {
     while (!stopped.current) {
       const call = await apiFetch(`/api/${strategy}/me`, { token })
       setProbes((previous) => ({ ...previous, [strategy]: [...previous[strategy], call].slice(-KEPT) }))
-      // Access tokens are short-lived: refresh as a real client would, so expiry is not mistaken for the outage.
-      if (token && call.errorCode === 'AUTH_EXPIRED') {
+      // Access tokens are short-lived: refresh as a real client would, so expiry is not mistaken for the
+      // outage (jwt-cookie's new token arrives as a cookie, the others' in the body).
+      if (isRefreshStrategy(strategy) && call.errorCode === 'AUTH_EXPIRED') {
         const refreshed = await apiFetch<RefreshResponse>(`/api/${strategy}/refresh`, { method: 'POST' })
         if (refreshed.ok && refreshed.body?.accessToken) token = refreshed.body.accessToken
       }
@@ -123,6 +130,7 @@ export function OutageView() {
               className="panel outage-row"
               data-testid={`outage-${strategy}`}
               data-during-ok={summary.duringOk}
+              data-during-ok-storeless={summary.duringOkStoreless}
               data-during-503={summary.during503}
               data-after-ok={summary.afterOk}
               data-after-failed={summary.afterFailed}
@@ -150,7 +158,9 @@ export function OutageView() {
               </ol>
               {pause && (
                 <p className="outage-summary">
-                  During the pause: {summary.duringOk} answered 200, {summary.during503} failed with 503
+                  During the pause: {summary.duringOk} answered 200
+                  {summary.duringOkStoreless > 0 && ` (${summary.duringOkStoreless === summary.duringOk ? 'all' : summary.duringOkStoreless} without a store round trip)`},{' '}
+                  {summary.during503} failed with 503
                   {summary.during503 > 0 && ` (the slowest in ${formatMs(summary.slowest503)} ms)`}. Since: {summary.afterOk} answered 200
                   {summary.afterFailed > 0 && `, ${summary.afterFailed} failed`}.
                 </p>

@@ -5,7 +5,7 @@ import { apiFetch, type ApiCall } from '@/lib/api'
 import { DEMO_USERS } from '@/lib/strategies'
 import { RequestRow } from '../request-row'
 
-/** The four strategies, then the in-memory session that exists only for this view. */
+/** Every strategy, then the in-memory session that exists only for this view. */
 const HOPPING = [...STRATEGIES, MEMORY_SESSION] as const
 type Hopping = (typeof HOPPING)[number]
 

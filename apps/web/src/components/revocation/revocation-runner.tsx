@@ -1,9 +1,9 @@
 'use client'
 import { useEffect, useRef, useState } from 'react'
 import { STRATEGIES, type LoginResponse, type StrategyName } from '@lab/contracts'
-import { apiFetch, replayStolen, stealCookie, type ApiCall, type StolenCredential } from '@/lib/api'
-import { DEMO_USERS, STRATEGY_NOTES, isTokenStrategy } from '@/lib/strategies'
-import { statusClass } from '../request-row'
+import { apiFetch, capture, replayStolen, type ApiCall } from '@/lib/api'
+import { DEMO_USERS, SHORT_TTL_SECONDS, STRATEGY_NOTES } from '@/lib/strategies'
+import { replayClass, statusClass } from '../request-row'
 
 type Phase = 'idle' | 'logging in' | 'logging out' | 'replaying' | 'done' | 'failed'
 
@@ -13,7 +13,7 @@ interface Row {
   logout: ApiCall | null
   replays: ApiCall[]
   loggedOutAt: number | null
-  /** the access token's `exp`, for the token strategies */
+  /** when the stolen credential itself says it ends (a token's or a cached copy's `exp`); null when it carries none */
   expiresAt: number | null
   rejected: ApiCall | null
   problem: string | null
@@ -25,6 +25,7 @@ const REPLAY_EVERY_MS = 1000
 const GIVE_UP_AFTER_MS = 5000
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 
 function verdict(row: Row): { key: string; text: string } {
   if (row.problem) return { key: 'failed', text: row.problem }
@@ -32,25 +33,63 @@ function verdict(row: Row): { key: string; text: string } {
     const first = row.replays[0] === row.rejected
     const code = `${row.rejected.status} ${row.rejected.errorCode ?? ''}`.trim()
     return first
-      ? { key: 'rejected-immediately', text: `Rejected at the first replay after logout (${code})` }
-      : { key: 'rejected-later', text: `Accepted for ${((row.rejected.startedAt - row.loggedOutAt) / 1000).toFixed(1)} s after logout, then rejected (${code})` }
+      ? { key: 'rejected-immediately', text: `Refused at once (${code})` }
+      : { key: 'rejected-later', text: `Let in until the credential's exp, then refused (${code})` }
   }
   if (row.replays.length > 0) {
     const still = `Still accepted after logout (${row.replays.length} replay${row.replays.length === 1 ? '' : 's'} answered 200)`
-    if (row.phase === 'done') return { key: 'accepted', text: `${still}; the run stopped before it was rejected` }
-    return { key: 'accepted', text: row.expiresAt === null ? still : `${still}; refused once exp passes, in` }
+    if (row.phase === 'done') return { key: 'accepted', text: `${still}; the run stopped before it was refused` }
+    return { key: 'accepted', text: row.expiresAt === null ? still : `${still}; its exp passes in` }
   }
   return { key: 'pending', text: row.phase === 'idle' ? '–' : `${row.phase}…` }
 }
 
 /**
- * Log in → capture → log out → replay every second, for all four strategies at once. The capture and
- * the replay are the lab's thief (app/(demo)/attacker): without it (`thief` false, production) the
- * table says what each logout revokes and the run is not offered.
+ * The window a stolen credential stayed open after logout, as the replays measured it: from logout to
+ * the last replay answered 200 (null: none was), and to the first refused.
+ */
+function measuredWindow(row: Row): { lastAcceptedMs: number | null; refusedMs: number | null } | null {
+  if (row.loggedOutAt === null || row.replays.length === 0) return null
+  const loggedOutAt = row.loggedOutAt
+  const accepted = row.replays.filter((replay) => replay.ok).at(-1)
+  return {
+    lastAcceptedMs: accepted ? accepted.startedAt - loggedOutAt : null,
+    refusedMs: row.rejected ? row.rejected.startedAt - loggedOutAt : null,
+  }
+}
+
+function WindowCell({ row }: { row: Row }) {
+  const window = measuredWindow(row)
+  if (!window) return null
+  const { lastAcceptedMs, refusedMs } = window
+  const bound = row.expiresAt !== null && row.loggedOutAt !== null ? row.expiresAt - row.loggedOutAt : null
+  return (
+    <span data-testid="window" data-last-accepted-ms={lastAcceptedMs ?? ''} data-refused-ms={refusedMs ?? ''} data-bound-ms={bound ?? ''}>
+      <strong className="window-figure">
+        {lastAcceptedMs === null ? '0 s' : refusedMs === null ? `≥ ${seconds(lastAcceptedMs)}` : `${seconds(lastAcceptedMs)}–${seconds(refusedMs)}`}
+      </strong>
+      <span className="muted window-detail">
+        {lastAcceptedMs === null
+          ? 'the first replay was refused'
+          : refusedMs === null
+            ? 'still open'
+            : 'from the last 200 to the first refusal'}
+        {bound !== null && lastAcceptedMs !== null && `; its exp: ${seconds(bound)} after logout`}
+      </span>
+    </span>
+  )
+}
+
+/**
+ * Log in → capture → log out → replay every second, for every strategy at once. The capture and the
+ * replay are the lab's thief (app/(demo)/attacker): without it (`thief` false, production) the table
+ * says what each logout revokes and the run is not offered. The short story logs in with `?ttl=`, a
+ * demo-profile option, so every short-lived credential (access token, cached copy) ends within it.
  */
 export function RevocationRunner({ thief }: { thief: boolean }) {
   const [rows, setRows] = useState<Record<StrategyName, Row>>(() => Object.fromEntries(STRATEGIES.map((s) => [s, IDLE])) as Record<StrategyName, Row>)
   const [running, setRunning] = useState(false)
+  const [short, setShort] = useState(false)
   const [now, setNow] = useState(() => Date.now())
   const stopped = useRef(false)
 
@@ -68,19 +107,15 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
 
   const update = (strategy: StrategyName, change: Partial<Row>) => setRows((previous) => ({ ...previous, [strategy]: { ...previous[strategy], ...change } }))
 
-  async function scenario(strategy: StrategyName) {
+  async function scenario(strategy: StrategyName, ttl: number | null) {
     update(strategy, { ...IDLE, phase: 'logging in' })
-    const login = await apiFetch<LoginResponse>(`/api/${strategy}/login`, { method: 'POST', json: DEMO_USERS.alice })
+    const login = await apiFetch<LoginResponse>(`/api/${strategy}/login${ttl === null ? '' : `?ttl=${ttl}`}`, { method: 'POST', json: DEMO_USERS.alice })
     update(strategy, { login })
     if (!login.ok || !login.body) return update(strategy, { phase: 'failed', problem: `Login failed: ${login.status} ${login.errorCode ?? ''}` })
     const token = login.body.accessToken ?? null
-    const expiresAt = login.body.accessTokenExpiresAt ? Date.parse(login.body.accessTokenExpiresAt) : null
-    const stolen: StolenCredential | null = token
-      ? { kind: 'bearer', token }
-      : strategy === 'session' || strategy === 'session-pg'
-        ? await stealCookie(strategy)
-        : null
+    const stolen = await capture(strategy, login.body)
     if (!stolen) return update(strategy, { phase: 'failed', problem: 'Nothing to capture after login' })
+    const expiresAt = stolen.expiresAt === null ? null : Date.parse(stolen.expiresAt)
 
     update(strategy, { phase: 'logging out', expiresAt })
     const logout = await apiFetch(`/api/${strategy}/logout`, { method: 'POST', token })
@@ -104,7 +139,7 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
     stopped.current = false
     setRunning(true)
     try {
-      await Promise.all(STRATEGIES.map((strategy) => scenario(strategy)))
+      await Promise.all(STRATEGIES.map((strategy) => scenario(strategy, short ? SHORT_TTL_SECONDS : null)))
     } finally {
       setRunning(false)
       setNow(Date.now())
@@ -118,6 +153,10 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
           <button type="button" className="big" onClick={run} disabled={running} data-testid="run-revocation">
             {running ? 'Running…' : 'Run: log in, capture, log out, replay'}
           </button>
+          <label title="POST /api/:strategy/login?ttl=10, a demo-profile option">
+            <input type="checkbox" checked={short} onChange={(event) => setShort(event.target.checked)} disabled={running} data-testid="short-story" /> short
+            story: access tokens and cached copies live {SHORT_TTL_SECONDS} s
+          </label>
           {running && (
             <button type="button" className="quiet" onClick={() => (stopped.current = true)}>
               Stop replaying
@@ -134,11 +173,9 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
         <table className="totals revocation" aria-live="polite">
           <thead>
             <tr>
-              <th scope="col">strategy</th>
-              <th scope="col">logout revokes</th>
-              <th scope="col">login</th>
-              <th scope="col">logout</th>
-              <th scope="col">replays of the stolen credential, one a second</th>
+              <th scope="col">strategy: logout revokes</th>
+              <th scope="col">the thief&apos;s replays, one a second</th>
+              <th scope="col">window, measured</th>
               <th scope="col">verdict</th>
             </tr>
           </thead>
@@ -148,22 +185,41 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
               const { key, text } = verdict(row)
               return (
                 <tr key={strategy} data-testid={`revocation-${strategy}`} data-verdict={key} data-code={row.rejected?.errorCode ?? ''}>
-                  <th scope="row">{strategy}</th>
-                  <td className="muted">{STRATEGY_NOTES[strategy].logout}</td>
-                  <td>{row.login && <span className={statusClass(row.login.status)}>{row.login.status}</span>}</td>
-                  <td>{row.logout && <span className={statusClass(row.logout.status)}>{row.logout.status}</span>}</td>
-                  <td>
-                    <ol className="ticks" aria-label={`${strategy} replays`}>
-                      {row.replays.map((replay) => (
-                        <li key={replay.id} className={statusClass(replay.status)} title={`${replay.status} ${replay.errorCode ?? ''}`} data-testid="replay">
-                          {replay.status}
-                        </li>
-                      ))}
-                    </ol>
+                  <th scope="row">
+                    <span className="nowrap">{strategy}</span>
+                    <span className="muted revocation-note">{STRATEGY_NOTES[strategy].logout}</span>
+                  </th>
+                  <td data-label="replays after logout">
+                    <div className="revocation-replays">
+                      {(row.login || row.logout) && (
+                        <span className="muted revocation-steps">
+                          {row.login && (
+                            <>
+                              login <span className={statusClass(row.login.status)}>{row.login.status}</span>
+                            </>
+                          )}{' '}
+                          {row.logout && (
+                            <>
+                              logout <span className={statusClass(row.logout.status)}>{row.logout.status}</span>
+                            </>
+                          )}
+                        </span>
+                      )}
+                      <ol className="ticks" aria-label={`${strategy} replays`}>
+                        {row.replays.map((replay) => (
+                          <li key={replay.id} className={replayClass(replay)} title={`${replay.status} ${replay.errorCode ?? ''}`} data-testid="replay">
+                            {replay.status}
+                          </li>
+                        ))}
+                      </ol>
+                    </div>
                   </td>
-                  <td className={`verdict verdict-${key}`} data-testid="verdict">
+                  <td data-label="window after logout">
+                    <WindowCell row={row} />
+                  </td>
+                  <td data-label="verdict" className={`verdict verdict-${key}`} data-testid="verdict">
                     {text}
-                    {isTokenStrategy(strategy) && key === 'accepted' && row.expiresAt !== null && row.phase === 'replaying' && (
+                    {key === 'accepted' && row.expiresAt !== null && row.phase === 'replaying' && (
                       <span className="countdown" data-testid="countdown">
                         {Math.max(0, Math.ceil((row.expiresAt - now) / 1000))} s
                       </span>

@@ -1,6 +1,6 @@
 'use client'
 import { useEffect, useRef, useState } from 'react'
-import { REFRESH_COOKIE, REFRESH_STRATEGIES, type LoginResponse, type RefreshResponse } from '@lab/contracts'
+import { REFRESH_STRATEGIES, type LoginResponse, type RefreshResponse } from '@lab/contracts'
 import { apiFetch, loginElsewhere, replayStolen, type ApiCall } from '@/lib/api'
 import { decodeToken } from '@/lib/jwt'
 import { DEMO_USERS } from '@/lib/strategies'
@@ -146,14 +146,15 @@ export function TwoTabsView() {
     const loginCall = { ...login, body: login.body?.login ?? null } as ApiCall<LoginResponse>
     log('A', 'login (both tabs share it; the thief keeps a copy)', loginCall)
     share(loginCall)
-    const copied = login.body?.cookies[REFRESH_COOKIE]
+    // The thief's copy of the refresh token stays in its pocket on the web server: the page holds its receipt.
+    const copied = login.body?.refresh
     if (!login.ok || !copied) return false
     const rotation = await refresh('A', 'refresh (rotates the token the thief copied)')
     if (!rotation.ok) return false
     const at = Date.now()
     setRotatedAt(at)
     while (alive.current && Date.now() < at + delay * 1000) await sleep(100)
-    const replay = await replayStolen(strategy, 'refresh', { kind: 'cookie', name: REFRESH_COOKIE, value: copied })
+    const replay = await replayStolen(strategy, 'refresh', copied)
     setThiefLog((previous) => [...previous, { label: `presents the copied refresh token, ${((replay.startedAt - at) / 1000).toFixed(1)} s after its rotation`, call: replay }])
     const nextA = await refresh('A', 'next refresh')
     const nextB = await refresh('B', 'next refresh')

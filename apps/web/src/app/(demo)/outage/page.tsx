@@ -9,11 +9,11 @@ export default function OutagePage() {
       <div className="intro">
         <h1>When Redis stops answering</h1>
         <p>
-          A strategy that checks state on every request depends on that store being up. Pause Redis (with Redis&apos;s own{' '}
-          <code>CLIENT PAUSE</code>, a lab-only control of the demo profile) and watch: <code>jwt</code> needs no store and keeps
-          answering, <code>session-pg</code> lives in Postgres, while <code>session</code> and <code>jwt-denylist</code> fail fast
-          with 503 <code>STORE_UNAVAILABLE</code> instead of hanging, and recover as soon as Redis answers again. Outlined squares
-          were sent during the pause.
+          Pause Redis (its own <code>CLIENT PAUSE</code>, a control of the demo profile only) and watch: <code>jwt</code> and{' '}
+          <code>jwt-cookie</code> need no store, <code>session-pg</code> lives in Postgres; <code>session</code> and{' '}
+          <code>jwt-denylist</code> fail fast with 503 <code>STORE_UNAVAILABLE</code> instead of hanging, and recover by themselves.{' '}
+          <code>session-cached</code> answers from its signed copy while the copy is fresh; a stale one needs Redis and fails like{' '}
+          <code>session</code>. Outlined squares were sent during the pause.
         </p>
       </div>
       <OutageView />

@@ -14,7 +14,8 @@ export default async function ReplicasPage() {
           &ldquo;Any server can verify a JWT&rdquo; is the usual argument for tokens at scale. Here the API runs as several
           processes behind nginx, and every request is tagged with the replica that served it. Each strategy logs in on one
           replica and is then asked &ldquo;who am I?&rdquo; on another. A JWT survives the hop because its signature is all that
-          is checked; so does a session in Redis or Postgres, because every replica reads the same store. Only{' '}
+          is checked, in a header or in a cookie; so does a session in Redis or Postgres, because every replica reads the same
+          store, and <code>session-cached</code>&apos;s signed copy, which every replica checks with the same secret. Only{' '}
           <code>session-memory</code>, a session kept in one process&apos;s memory (a variant that exists only for this view),
           is lost.
         </p>

@@ -1,5 +1,5 @@
 import type { LoginResponse, RangeMe, RefreshResponse, StrategyName } from '@lab/contracts'
-import { apiFetch, replayStolen, stealCookie, type ApiCall } from '@/lib/api'
+import { apiFetch, replayStolen, stealCookies, type ApiCall } from '@/lib/api'
 import { decodeToken } from '@/lib/jwt'
 import { DEMO_USERS } from '@/lib/strategies'
 import { forgeUnsigned } from '../range/forge'
@@ -77,7 +77,7 @@ export const STEPS: Step[] = [
     action: 'Log in with session, copy the cookie, log out, replay the copy',
     async run(context) {
       await login(context, 'session')
-      const copy = await stealCookie('session')
+      const copy = await stealCookies('session')
       if (!copy) return context.say('No session cookie to copy: did the login fail?')
       context.log('session logout', await apiFetch('/api/session/logout', { method: 'POST' }))
       const after = context.log('copied cookie, after logout', await replayStolen('session', 'me', copy))
@@ -109,6 +109,35 @@ export const STEPS: Step[] = [
       context.log('jwt-denylist logout', await apiFetch('/api/jwt-denylist/logout', { method: 'POST', token: context.tokens['jwt-denylist'] ?? null }))
       const after = await me(context, 'jwt-denylist', 'jwt-denylist /me after logout')
       context.say(`/me cost ${trips(before)} round trip(s); after logout it answered ${after.status} ${after.errorCode ?? ''}.`)
+    },
+  },
+  {
+    title: 'A cached session spares the store, and pays for it at logout',
+    concept: 'session-cached keeps a signed, short-lived copy of the session in a second HttpOnly cookie: while it is fresh, no store is asked. Logout deletes the session, but a stolen fresh copy cannot be recalled.',
+    lookFor: 'the /me: no round trip; the thief replaying both stolen cookies after logout: still 200, until the copy goes stale.',
+    action: 'Log in with session-cached, /me, let the thief take both cookies, log out, replay them',
+    async run(context) {
+      await login(context, 'session-cached')
+      const before = await me(context, 'session-cached')
+      const loot = await stealCookies('session-cached')
+      if (!loot) return context.say('No session-cached cookies to take: did the login fail?')
+      context.log('session-cached logout', await apiFetch('/api/session-cached/logout', { method: 'POST' }))
+      const after = context.log('stolen cookies, after logout', await replayStolen('session-cached', 'me', loot))
+      const left = loot.expiresAt ? Math.round((Date.parse(loot.expiresAt) - Date.now()) / 1000) : null
+      context.say(`/me made ${trips(before)} store round trip(s). The stolen cookies, after logout, got ${after.status}${after.errorCode ? ` ${after.errorCode}` : ''}${left === null ? '' : `; the copy is fresh for another ${left} s`}.`)
+    },
+  },
+  {
+    title: 'A JWT in an HttpOnly cookie is out of a script\'s reach',
+    concept: 'jwt-cookie sends the same access token as jwt, but in an HttpOnly, SameSite=Strict cookie: the browser sends it by itself, no script can read it, and CSRF defences guard it like a session.',
+    lookFor: 'the login: no accessToken in its body; /me: 200 with no Authorization header and no round trip.',
+    action: 'Log in with jwt-cookie, look for the token, call /me',
+    async run(context) {
+      const grant = await login(context, 'jwt-cookie')
+      const call = await me(context, 'jwt-cookie')
+      const visible = document.cookie.split(';').map((pair) => pair.split('=')[0]?.trim()).filter(Boolean)
+      context.say(`The login body holds ${Object.keys(grant.body ?? {}).join(', ')}: ${grant.body?.accessToken ? 'a token' : 'no token'}. The cookies a script can read: ${visible.join(', ') || 'none'}.`)
+      context.say(`/me answered ${call.status} and made ${trips(call)} store round trip(s).`)
     },
   },
   {

@@ -1,33 +1,22 @@
-import { isStrategyName } from '@lab/contracts'
+import { isStrategyName, type LoginResponse } from '@lab/contracts'
+import type { LoginElsewhere } from '@/lib/api'
 import { env } from '@/lib/env'
+import { passedOn, pocketLogin, problem } from '@/lib/thief'
 
 export const dynamic = 'force-dynamic'
 
 /** A device's name as the API will list it (its User-Agent): printable, short. */
 const DEVICE = /^[\w .,;:()/+-]{1,64}$/
 
-const badRequest = (message: string) => Response.json({ statusCode: 400, code: 'BAD_REQUEST', error: 'Bad Request', message }, { status: 400 })
-
-/** `name=value` of each cookie a response sets; a cookie being cleared (empty, or already expired) is left out. */
-function cookiesSet(setCookies: string[]): Record<string, string> {
-  const jar: Record<string, string> = {}
-  for (const line of setCookies) {
-    const [pair = '', ...attributes] = line.split(';')
-    const separator = pair.indexOf('=')
-    const name = pair.slice(0, separator).trim()
-    const value = pair.slice(separator + 1).trim()
-    const cleared = attributes.some((attribute) => /^\s*max-age=0\s*$/i.test(attribute) || /^\s*expires=thu, 01 jan 1970/i.test(attribute))
-    if (separator > 0 && value && !cleared) jar[name] = value
-  }
-  return jar
-}
+const badRequest = (message: string) => problem(400, 'BAD_REQUEST', 'Bad Request', message)
 
 /**
  * A login made by another client. The web server logs in as another device would (its own
- * User-Agent, no cookie jar of this browser's) and hands the page everything that client received:
- * the API's answer and the cookies it set. That is what the lab's thief holds when it has the device,
- * or a copy of its cookie store: the devices view ends such a login and replays its credential
- * (app/attacker/replay) to measure what ending it changed.
+ * User-Agent, no cookie jar of this browser's), and the lab's thief keeps what that device
+ * received: the cookies the API set stay in its pocket on this server (lib/thief.ts), and the page
+ * gets the API's answer with receipts, never a cookie value. That is what the thief holds when it
+ * has the device, or a copy of its cookie store: the devices view ends such a login and replays its
+ * credential by receipt (app/attacker/replay) to measure what ending it changed.
  *
  * With `share`, the browser gets the very same Set-Cookie headers and sends its own User-Agent: the
  * login is this browser's, and the thief keeps a copy of its refresh token, as one who read the
@@ -53,16 +42,20 @@ export async function POST(request: Request): Promise<Response> {
       signal: AbortSignal.timeout(10_000),
     })
   } catch {
-    return Response.json({ statusCode: 502, code: 'API_UNREACHABLE', error: 'Bad Gateway', message: 'The web lab cannot reach the API' }, { status: 502 })
+    return problem(502, 'API_UNREACHABLE', 'Bad Gateway', 'The web lab cannot reach the API')
   }
-  const headers = new Headers({ 'content-type': 'application/json', 'cache-control': 'no-store' })
-  for (const name of ['x-request-id', 'server-timing']) {
-    const value = upstream.headers.get(name)
-    if (value !== null) headers.set(name, value)
-  }
+  const headers = passedOn(upstream)
   const text = await upstream.text()
   if (!upstream.ok) return new Response(text, { status: upstream.status, headers })
   const setCookies = upstream.headers.getSetCookie()
   if (share) for (const line of setCookies) headers.append('set-cookie', line)
-  return new Response(JSON.stringify({ login: JSON.parse(text) as unknown, cookies: cookiesSet(setCookies) }), { status: upstream.status, headers })
+  const login = JSON.parse(text) as LoginResponse
+  const { credential, refresh } = pocketLogin(strategy, setCookies)
+  const held: LoginElsewhere = {
+    login,
+    // A bearer token is in the login's answer, which its client (here, the page) reads by design.
+    credential: login.accessToken ? { kind: 'bearer', token: login.accessToken, expiresAt: login.accessTokenExpiresAt ?? null } : credential,
+    refresh,
+  }
+  return Response.json(held, { status: upstream.status, headers })
 }
