@@ -16,7 +16,29 @@ async function twoLogins(page: Page, strategy: string, device: string, ttl: numb
   await expect(page.locator(`[data-testid=login][data-device="${device}"]`)).toContainText(device)
 }
 
+/**
+ * What the page and the thief's routes exchange. A device's cookies stay in the thief's pocket on the
+ * web server: the page is handed receipts (names, sizes), never a cookie value, and sends them back.
+ */
+function thiefTraffic(page: Page): () => Promise<Array<{ path: string; sent: unknown; received: unknown }>> {
+  const exchanged: Array<Promise<{ path: string; sent: unknown; received: unknown }>> = []
+  page.on('response', (response) => {
+    const path = new URL(response.url()).pathname
+    if (path.startsWith('/attacker/')) exchanged.push((async () => ({ path, sent: response.request().postDataJSON() as unknown, received: (await response.json()) as unknown }))())
+  })
+  return () => Promise.all(exchanged)
+}
+
+/** A receipt, as the thief hands one to the page: `expiresAt` is the exp of a JWT-shaped cookie among them, null for opaque ones. */
+const receipt = (names: string[], expiresAt: unknown = null) => ({
+  kind: 'cookies',
+  id: expect.any(String),
+  cookies: names.map((name) => ({ name, length: expect.any(Number) })),
+  expiresAt,
+})
+
 test('devices: end one login; the thief measures what its credential still does, per strategy', async ({ page }) => {
+  const traffic = thiefTraffic(page)
   await page.goto('/devices')
   const device = (name: string) => page.getByTestId(`device-${name}`)
   const end = (name: string) => page.locator(`[data-testid=login][data-device="${name}"]`).getByTestId('end-login').click()
@@ -60,6 +82,29 @@ test('devices: end one login; the thief measures what its credential still does,
     strategy: 'session-cached',
     seen: { 'after the end': (await device('phone').getByTestId('device-verdict').textContent()) ?? '' },
   })
+
+  // What the devices' logins handed the page: a bearer token where the strategy has one, otherwise receipts.
+  const exchanged = await traffic()
+  const logins = exchanged.filter((each) => each.path === '/attacker/login').map((each) => each.received as { login: { strategy: string }; credential: unknown; refresh: unknown })
+  expect(logins.map((each) => each.login.strategy)).toEqual(['session', 'jwt', 'jwt-denylist', 'session-cached'])
+  for (const { login, credential, refresh } of logins) {
+    if (login.strategy.startsWith('jwt')) {
+      expect(credential, login.strategy).toEqual({ kind: 'bearer', token: expect.any(String), expiresAt: expect.any(String) })
+      expect(refresh, login.strategy).toEqual(receipt(['rt']))
+    } else {
+      expect(refresh, login.strategy).toBeNull()
+    }
+  }
+  expect(logins[0]?.credential, 'session: its sid').toEqual(receipt(['sid']))
+  expect(logins[3]?.credential, 'session-cached: both its cookies, stale at the copy’s exp').toEqual(receipt(['sid_cached', 'session_cache'], expect.any(String)))
+  const replayed = exchanged
+    .filter((each) => each.path === '/attacker/replay')
+    .map((each) => (each.sent as { credential: { kind: string; cookies?: Array<{ name: string }>; expiresAt: string | null } }).credential)
+  expect(replayed.length).toBeGreaterThan(4)
+  for (const credential of replayed) {
+    if (credential.kind === 'bearer') expect(credential).toEqual({ kind: 'bearer', token: expect.any(String), expiresAt: expect.any(String) })
+    else expect(credential, 'a replay of cookies sends their receipt').toEqual(receipt(credential.cookies?.map(({ name }) => name) ?? [], credential.expiresAt === null ? null : expect.any(String)))
+  }
 })
 
 test('devices: log out everywhere, and the admin ends every login of alice', async ({ page }) => {

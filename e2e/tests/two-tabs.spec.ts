@@ -73,6 +73,20 @@ test('two real tabs of one browser refresh at the same moment: strict revokes th
 })
 
 test('two-tabs view: strict logs both panes out, the grace keeps both in, a reuse after the grace revokes the login', async ({ page }) => {
+  // Everything the page and the thief's routes exchange, to show the thief's copy of the refresh token never reaches the page.
+  const exchanged: Array<Promise<{ path: string; sent: string; received: string; setCookies: string[] }>> = []
+  page.on('response', (response) => {
+    const path = new URL(response.url()).pathname
+    if (!path.startsWith('/attacker/')) return
+    exchanged.push(
+      (async () => ({
+        path,
+        sent: response.request().postData() ?? '',
+        received: await response.text(),
+        setCookies: (await response.headersArray()).filter((header) => header.name.toLowerCase() === 'set-cookie').map((header) => header.value),
+      }))(),
+    )
+  })
   await page.goto('/two-tabs')
   const verdict = page.getByTestId('two-tabs-verdict')
   const tab = (name: 'A' | 'B') => page.getByTestId(`tab-${name}`)
@@ -105,6 +119,23 @@ test('two-tabs view: strict logs both panes out, the grace keeps both in, a reus
   await expect(thief).toHaveAttribute('data-code', 'AUTH_REVOKED')
   await expect(tab('A')).toHaveAttribute('data-in', 'false')
   await expect(tab('B')).toHaveAttribute('data-in', 'false')
+  // The login's Set-Cookie gave this browser its refresh token, which the thief copied and kept on the web server:
+  // the page knew it by its receipt alone, and sent the receipt, not the token, for the replay.
+  const attacker = await Promise.all(exchanged)
+  const login = attacker.find((each) => each.path === '/attacker/login')
+  const copied = rtOf(login?.setCookies.find((line) => line.startsWith('rt=')))
+  expect(copied, 'the shared login set rt in this browser').toBeTruthy()
+  for (const each of attacker) {
+    expect(each.received, `${each.path} answers no refresh token`).not.toContain(copied)
+    expect(each.sent, `${each.path} is sent no refresh token`).not.toContain(copied)
+  }
+  const replayed = attacker.find((each) => each.path === '/attacker/replay')
+  expect((JSON.parse(replayed?.sent ?? '{}') as { credential?: unknown }).credential).toEqual({
+    kind: 'cookies',
+    id: expect.any(String),
+    cookies: [{ name: 'rt', length: copied?.length }],
+    expiresAt: null,
+  })
   const reuseShot = screenshotPath('two-tabs-reuse')
   await page.screenshot({ path: reuseShot.path, fullPage: true })
   observe({
