@@ -1,4 +1,4 @@
-import { expect, test as base } from '@playwright/test'
+import { expect, test as base, type Page } from '@playwright/test'
 
 /**
  * Playwright's `test`, for every journey of the lab: it also fails when a page reports a
@@ -26,3 +26,13 @@ export const test = base.extend<{ cspViolations: void; expectedCspViolations: st
 })
 
 export { expect }
+
+/**
+ * Opens a view and waits for the page to be interactive: the header's live-records indicator turns
+ * live only once React runs in the page. A select changed or a button clicked before then is lost
+ * when React takes the server's markup over.
+ */
+export async function openView(page: Page, path: string): Promise<void> {
+  await page.goto(path)
+  await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
+}

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 const ALICE = { username: 'alice', password: 'alice-password' }
@@ -39,7 +39,7 @@ const receipt = (names: string[], expiresAt: unknown = null) => ({
 
 test('devices: end one login; the thief measures what its credential still does, per strategy', async ({ page }) => {
   const traffic = thiefTraffic(page)
-  await page.goto('/devices')
+  await openView(page, '/devices')
   const device = (name: string) => page.getByTestId(`device-${name}`)
   const end = (name: string) => page.locator(`[data-testid=login][data-device="${name}"]`).getByTestId('end-login').click()
 
@@ -108,7 +108,7 @@ test('devices: end one login; the thief measures what its credential still does,
 })
 
 test('devices: log out everywhere, and the admin ends every login of alice', async ({ page }) => {
-  await page.goto('/devices')
+  await openView(page, '/devices')
   const device = (name: string) => page.getByTestId(`device-${name}`)
 
   // jwt-cookie: log out everywhere clears this browser's cookies; the phone's access token lives until exp.
@@ -158,7 +158,7 @@ test('devices: a real second browser appears in the list by its User-Agent, and 
   expect(phoneLogin).toBe(200)
   expect(await phoneMe()).toBe(200)
 
-  await page.goto('/devices')
+  await openView(page, '/devices')
   await page.getByTestId('devices-strategy').selectOption('session')
   await page.getByTestId('login-here').click()
   await expect(page.locator('[data-testid=login][data-current=true]')).toHaveCount(1)

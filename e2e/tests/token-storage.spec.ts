@@ -1,4 +1,4 @@
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 const KEY = 'lab-demo:access-token'
@@ -20,7 +20,7 @@ test.describe('where the token lives', () => {
       const authorization = sent.headers().authorization
       if (sent.url().endsWith('/api/jwt/me') && authorization) sentByTheApp.push(authorization.replace(/^Bearer /, ''))
     })
-    await page.goto('/token-storage')
+    await openView(page, '/token-storage')
     await page.getByTestId('victim-login').click()
     await expect(page.getByTestId('run-payload')).toBeEnabled()
 

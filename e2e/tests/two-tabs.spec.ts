@@ -1,5 +1,5 @@
 import type { Page, Response } from '@playwright/test'
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 const ALICE = { username: 'alice', password: 'alice-password' }
@@ -87,7 +87,7 @@ test('two-tabs view: strict logs both panes out, the grace keeps both in, a reus
       }))(),
     )
   })
-  await page.goto('/two-tabs')
+  await openView(page, '/two-tabs')
   const verdict = page.getByTestId('two-tabs-verdict')
   const tab = (name: 'A' | 'B') => page.getByTestId(`tab-${name}`)
   const raceRows = () => page.locator('[data-testid=request][data-label$="at once"]')
