@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { STRATEGIES, type StrategyName } from '@lab/contracts'
 import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
@@ -49,8 +49,7 @@ async function click(pane: Locator, name: string | RegExp) {
 }
 
 async function openAllPanes(page: Page) {
-  await page.goto('/')
-  await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
+  await openView(page, '/')
   for (const strategy of STRATEGIES) {
     if ((await page.getByTestId(`pane-${strategy}`).count()) === 0) await page.getByTestId('add-pane').selectOption(strategy)
   }
@@ -132,7 +131,7 @@ test('compare: login, N × /me, /admin, logout and replay, for every strategy si
 })
 
 test("compare: jwt-cookie's token never reaches a script, yet its thief takes it from the traffic, and a refresh rotates it", async ({ page }) => {
-  await page.goto('/')
+  await openView(page, '/')
   await page.getByTestId('add-pane').selectOption('jwt-cookie')
   const pane = page.getByTestId('pane-jwt-cookie')
   const steals: string[] = []
@@ -170,7 +169,7 @@ test("compare: jwt-cookie's token never reaches a script, yet its thief takes it
 })
 
 test('compare: admin reaches /admin, and a refresh rotates the jwt', async ({ page }) => {
-  await page.goto('/')
+  await openView(page, '/')
   const pane = page.getByTestId('pane-jwt')
   await pane.getByTestId('user').selectOption('admin')
   await click(pane, 'Log in')
@@ -196,7 +195,7 @@ async function totalsOf(page: Page, strategy: StrategyName) {
 }
 
 test('compare: totals per kind of request keep login and logout apart, so jwt pays 0 round trips per authenticated request and session 1; each request shows the server\'s time beside the browser\'s', async ({ page }) => {
-  await page.goto('/')
+  await openView(page, '/')
   await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
   for (const strategy of ['session', 'jwt'] as const) {
     const pane = page.getByTestId(`pane-${strategy}`)
@@ -248,7 +247,7 @@ test('compare: totals per kind of request keep login and logout apart, so jwt pa
 })
 
 test('compare: after a reload the panes, their timelines and what the thief holds come back, and each pane asks /me who is logged in', async ({ page }) => {
-  await page.goto('/')
+  await openView(page, '/')
   await page.getByTestId('add-pane').selectOption('session-cached')
   const session = page.getByTestId('pane-session')
   await session.getByTestId('user').selectOption('admin')
@@ -264,6 +263,7 @@ test('compare: after a reload the panes, their timelines and what the thief hold
   await expect(page).toHaveURL(/\?panes=session%3Aadmin%2Cjwt%3Aalice%2Csession-cached%3Aalice$/)
 
   await page.reload()
+  await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
   for (const strategy of ['session', 'jwt', 'session-cached']) await expect(page.getByTestId(`pane-${strategy}`)).toBeVisible()
   await expect(session.getByTestId('user')).toHaveValue('admin')
   await expect(jwt.getByTestId('stolen')).toHaveText(thief)
@@ -283,7 +283,7 @@ test('compare: after a reload the panes, their timelines and what the thief hold
 })
 
 test('compare: a link restores the setup (which panes, which user) in another browser, where nobody is logged in yet', async ({ page, browser }) => {
-  await page.goto('/?panes=session-pg:admin,jwt-cookie:alice')
+  await openView(page, '/?panes=session-pg:admin,jwt-cookie:alice')
   await expect(page.getByTestId('pane-session')).toHaveCount(0)
   await expect(page.getByTestId('pane-session-pg').getByTestId('user')).toHaveValue('admin')
   await expect(page.getByTestId('pane-jwt-cookie').getByTestId('user')).toHaveValue('alice')
@@ -293,7 +293,7 @@ test('compare: a link restores the setup (which panes, which user) in another br
   const other = await browser.newContext()
   try {
     const there = await other.newPage()
-    await there.goto(link)
+    await openView(there, link)
     for (const [strategy, user] of [['session-pg', 'admin'], ['jwt-cookie', 'alice'], ['jwt-denylist', 'alice']]) {
       const pane = there.getByTestId(`pane-${strategy}`)
       await expect(pane.getByTestId('user')).toHaveValue(user as string)
@@ -306,7 +306,7 @@ test('compare: a link restores the setup (which panes, which user) in another br
 })
 
 test('compare: a short-lived login (?ttl=10, demo) gives an access token that ends in 10 s', async ({ page }) => {
-  await page.goto('/')
+  await openView(page, '/')
   await page.getByTestId('short-ttl').check()
   const pane = page.getByTestId('pane-jwt')
   const login = page.waitForResponse((response) => response.url().includes('/api/jwt/login'))
@@ -321,7 +321,7 @@ test('compare: a short-lived login (?ttl=10, demo) gives an access token that en
 })
 
 test('reset the lab: every strategy logged out in this browser and checked, the timelines and tokens forgotten, and said so', async ({ page }) => {
-  await page.goto('/')
+  await openView(page, '/')
   for (const strategy of ['session', 'jwt'] as const) await click(page.getByTestId(`pane-${strategy}`), 'Log in')
   await page.getByTestId('add-pane').selectOption('jwt-cookie')
   await click(page.getByTestId('pane-jwt-cookie'), 'Log in')

@@ -1,4 +1,4 @@
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { STRATEGIES } from '@lab/contracts'
 import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
@@ -7,7 +7,7 @@ import { observe, screenshotPath } from '../reporting/observations.ts'
 const PAUSE_SECONDS = 5
 
 test('outage: with Redis paused, jwt, jwt-cookie and session-pg keep answering, session-cached answers from its fresh copies, session and jwt-denylist fail fast with 503, all recover; the header says so live', async ({ page }) => {
-  await page.goto('/outage')
+  await openView(page, '/outage')
   const health = page.getByTestId('store-health')
   await expect(health).toContainText('Redis up')
   await page.getByTestId('start-probing').click()

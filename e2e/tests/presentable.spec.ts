@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { expectAccessible } from '../accessibility.ts'
 import { REPLICAS_URL } from '../playwright.config.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
@@ -80,6 +80,42 @@ const VIEWS: View[] = [
     },
   },
   {
+    name: 'token-storage',
+    path: '/token-storage',
+    async act(page) {
+      await page.getByTestId('victim-login').click()
+      await page.getByTestId('run-payload').click()
+      await expect(page.getByTestId('loot-localStorage')).toHaveAttribute('data-verdict', 'stolen')
+      await expect(page.getByTestId('loot-cookie')).toHaveAttribute('data-verdict', 'ridden')
+      return [page.getByTestId('loot-result'), page.getByTestId('loot-summary')]
+    },
+  },
+  {
+    name: 'two-tabs',
+    path: '/two-tabs',
+    async act(page) {
+      await page.getByTestId('race-grace').click()
+      await expect(page.getByTestId('two-tabs-verdict')).toHaveAttribute('data-result', 'expected')
+      return [page.getByTestId('two-tabs-verdict'), page.getByTestId('tab-A').getByTestId('tab-state'), page.getByTestId('tab-B').getByTestId('tab-state')]
+    },
+  },
+  {
+    name: 'devices',
+    path: '/devices',
+    async act(page) {
+      await page.getByTestId('devices-strategy').selectOption('session')
+      await page.getByTestId('login-here').click()
+      await expect(page.locator('[data-testid=login][data-current=true]')).toHaveCount(1)
+      await page.getByTestId('device-label').fill('phone')
+      await page.getByTestId('login-device').click()
+      const phone = page.locator('[data-testid=login][data-device=phone]')
+      await expect(phone).toHaveCount(1)
+      await phone.getByTestId('end-login').click()
+      await expect(page.getByTestId('device-phone')).toHaveAttribute('data-verdict', 'refused-at-once')
+      return [page.getByTestId('devices-result')]
+    },
+  },
+  {
     name: 'workshop',
     path: '/workshop#step-1',
     async act(page) {
@@ -119,13 +155,15 @@ for (const view of VIEWS) {
   test(`${view.name}: at 1280×720 in presenter mode its lesson and live result fit one screen; at 390 px nothing is off-screen`, async ({ page }) => {
     const url = new URL(view.path, view.baseURL ?? test.info().project.use.baseURL).href
     await page.setViewportSize(PROJECTOR)
-    await page.goto(url)
+    await openView(page, url)
     const presenter = page.getByRole('button', { name: 'Presenter mode' })
     await presenter.press('Enter')
     await expect(presenter).toHaveAttribute('aria-pressed', 'true')
     await expect(page.locator('html')).toHaveAttribute('data-presenter', '')
 
     const results = await view.act(page)
+    // Clicking may have scrolled the page: the room sees it from the top.
+    await page.evaluate(() => window.scrollTo(0, 0))
     await expectOnScreen(page, page.getByRole('heading', { level: 1 }), `${view.name}: the title`)
     let lowest = 0
     for (const [index, result] of results.entries()) lowest = Math.max(lowest, await expectOnScreen(page, result, `${view.name}: result ${index + 1}`))
@@ -146,7 +184,7 @@ for (const view of VIEWS) {
     await page.setViewportSize(PHONE)
     // The same interactions afresh: what this tab kept (Compare's timelines) would add to them.
     await page.evaluate(() => sessionStorage.clear())
-    await page.goto(url)
+    await openView(page, url)
     await view.act(page)
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(overflow, 'no sideways scrolling on a phone').toBeLessThanOrEqual(0)
@@ -167,7 +205,7 @@ for (const view of VIEWS) {
 
 test('the menu of views opens from one button on a phone, closes with Escape, and leads to the view', async ({ page }) => {
   await page.setViewportSize(PHONE)
-  await page.goto('/')
+  await openView(page, '/')
   const menu = page.getByRole('button', { name: /^Compare/ })
   const links = page.getByRole('navigation', { name: 'Lab views' }).getByRole('link', { name: 'Revocation' })
   await expect(links).toBeHidden()

@@ -1,5 +1,5 @@
 import type { Locator } from '@playwright/test'
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { RANGE_ATTACKS, RANGE_WARNING } from '@lab/contracts'
 import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
@@ -15,7 +15,7 @@ async function shown(side: Locator) {
 }
 
 test('range: every forged admin token gets into its deliberately vulnerable target and is refused by the real API', async ({ page }) => {
-  await page.goto('/range')
+  await openView(page, '/range')
   await expect(page.getByRole('heading', { level: 1 })).toContainText('The attack range')
   await expect(page.getByRole('note')).toHaveText(RANGE_WARNING)
   const shot = screenshotPath('range')
@@ -57,7 +57,7 @@ test('range: every forged admin token gets into its deliberately vulnerable targ
 })
 
 test('range: one click forges all four and tries each on both', async ({ page }) => {
-  await page.goto('/range')
+  await openView(page, '/range')
   const run = page.getByTestId('run-attacks')
   await run.click()
   for (const attack of RANGE_ATTACKS) {

@@ -1,4 +1,4 @@
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { MEMORY_SESSION, STRATEGIES } from '@lab/contracts'
 import { REPLICAS_URL } from '../playwright.config.ts'
 import { expectAccessible } from '../accessibility.ts'
@@ -8,7 +8,7 @@ import { observe, screenshotPath } from '../reporting/observations.ts'
 test.use({ baseURL: REPLICAS_URL })
 
 test('replicas: every strategy but the in-memory session survives a hop from api-1 to api-2, and each request names its replica', async ({ page }) => {
-  await page.goto('/replicas')
+  await openView(page, '/replicas')
   await expect(page.getByTestId('hop-from')).toHaveValue('api-1')
   await expect(page.getByTestId('hop-to')).toHaveValue('api-2')
   await page.getByTestId('run-hops').click()
@@ -45,7 +45,7 @@ test('replicas: every strategy but the in-memory session survives a hop from api
 })
 
 test('replicas: with no replica named, the load balancer spreads requests over both', async ({ page }) => {
-  await page.goto('/replicas')
+  await openView(page, '/replicas')
   await page.getByTestId('run-round-robin').click()
   const requests = page.getByTestId('round-robin').getByTestId('request')
   await expect(requests).toHaveCount(6)

@@ -1,4 +1,4 @@
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { STRATEGIES } from '@lab/contracts'
 import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
@@ -13,7 +13,7 @@ const IMMEDIATE = { session: 'AUTH_INVALID', 'session-pg': 'AUTH_INVALID', 'jwt-
 const WINDOWED = { 'session-cached': 'AUTH_INVALID', jwt: 'AUTH_EXPIRED', 'jwt-cookie': 'AUTH_EXPIRED' } as const
 
 test('revocation, short story: session, session-pg and jwt-denylist refuse the replay at once; session-cached, jwt and jwt-cookie let it in until the stolen credential expires, each window measured', async ({ page }) => {
-  await page.goto('/revocation')
+  await openView(page, '/revocation')
   await page.getByTestId('short-story').check()
   const started = Date.now()
   await page.getByTestId('run-revocation').click()

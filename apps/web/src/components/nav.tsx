@@ -11,6 +11,9 @@ const VIEWS: ReadonlyArray<{ href: ViewPath; label: string }> = [
   { href: '/outage', label: 'Outage' },
   { href: '/replicas', label: 'Replicas' },
   { href: '/range', label: 'Attack range' },
+  { href: '/token-storage', label: 'Token storage' },
+  { href: '/two-tabs', label: 'Two tabs' },
+  { href: '/devices', label: 'Devices' },
   { href: '/workshop', label: 'Workshop' },
   { href: '/bench', label: 'Bench' },
 ]
