@@ -1,5 +1,6 @@
 import type { Page, Response } from '@playwright/test'
 import { expect, openView, test } from '../lab-test.ts'
+import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 const ALICE = { username: 'alice', password: 'alice-password' }
@@ -99,6 +100,7 @@ test('two-tabs view: strict logs both panes out, the grace keeps both in, a reus
   const strictStatuses = await raceRows().evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-status')} ${row.getAttribute('data-code')}`.trim()))
   expect(strictStatuses.toSorted()).toEqual(['200', '401 AUTH_REVOKED'])
   await expect(page.getByTestId('logged-out-note')).toBeVisible()
+  await expect(verdict, 'logged out of both tabs by a race: the owner turned away').toHaveAttribute('data-outcome', 'lost')
   const strictShot = screenshotPath('two-tabs-strict')
   await page.screenshot({ path: strictShot.path, fullPage: true })
 
@@ -136,8 +138,11 @@ test('two-tabs view: strict logs both panes out, the grace keeps both in, a reus
     cookies: [{ name: 'rt', length: copied?.length }],
     expiresAt: null,
   })
+  // A real reuse revoked: the refusal protects; the strict race's logout turned the owner away.
+  await expect(verdict).toHaveAttribute('data-outcome', 'safe')
   const reuseShot = screenshotPath('two-tabs-reuse')
   await page.screenshot({ path: reuseShot.path, fullPage: true })
+  await expectAccessible(page, 'two tabs after the three scenarios')
   observe({
     journey: 'Two-tabs view (jwt)',
     strategy: 'jwt',
