@@ -414,8 +414,8 @@ export function DevicesView({ thief }: { thief: boolean }) {
                     <td className="user-agent">
                       {login.current && <span className="tag tag-current">this browser</span>} {login.userAgent ?? 'unknown'}
                     </td>
-                    <td>{when(login.createdAt)}</td>
-                    <td>{when(login.lastSeenAt)}</td>
+                    <td data-label="since">{when(login.createdAt)}</td>
+                    <td data-label="last seen">{when(login.lastSeenAt)}</td>
                     <td>
                       <button type="button" className="quiet" onClick={() => void end(login)} disabled={busy} data-testid="end-login">
                         End
