@@ -20,3 +20,9 @@ export function isDemoOnly(pathname: string): boolean {
  * it stands where anyone who sees the traffic to the API stands. The API has no such route.
  */
 export const API_PATH_THIEF = { path: '/api/jwt-cookie/attacker/steal', route: '/attacker/steal' } as const
+
+/**
+ * The API's public keys, where RFC 8615 puts them (at its root, not under /api): the origin proxies
+ * this one path as it proxies /api, so the inspector can verify an EdDSA token in the browser.
+ */
+export const JWKS_PATH = '/.well-known/jwks.json'
