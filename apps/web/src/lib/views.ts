@@ -26,3 +26,11 @@ export const API_PATH_THIEF = { path: '/api/jwt-cookie/attacker/steal', route: '
  * this one path as it proxies /api, so the inspector can verify an EdDSA token in the browser.
  */
 export const JWKS_PATH = '/.well-known/jwks.json'
+
+/**
+ * Opens a token in the inspector. It travels in the fragment, which the browser sends to no server
+ * (no log, no Referer), never in the query string; the inspector removes it from the address bar.
+ */
+export function inspectorHref(token: string): `/inspector#token=${string}` {
+  return `/inspector#token=${encodeURIComponent(token)}`
+}

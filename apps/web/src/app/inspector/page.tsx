@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
 import { TokenInspector } from '@/components/inspector/token-inspector'
+import { env } from '@/lib/env'
 
 export const metadata: Metadata = { title: 'Token inspector' }
 
@@ -10,10 +11,11 @@ export default function InspectorPage() {
         <h1>Token inspector</h1>
         <p>
           A JWT is readable by anyone who holds it: only its signature is secret work. Decode one, change what it claims (a role,
-          the algorithm), send it, and see what the server says. Decoding here happens in your browser and verifies nothing.
+          the algorithm, the signature itself), see whether its signature still verifies with the server&apos;s key, send it, and
+          read what the server says and why. Decoding happens in your browser; a claim is shown as text, never run.
         </p>
       </div>
-      <TokenInspector />
+      <TokenInspector demo={env.profile === 'demo'} />
     </>
   )
 }

@@ -1,9 +1,10 @@
 'use client'
+import Link from 'next/link'
 import { useState } from 'react'
 import type { LoginResponse, RefreshResponse, StrategyName } from '@lab/contracts'
 import { apiFetch, capture, describeStolen, replayStolen, type ApiCall, type StolenCredential } from '@/lib/api'
 import { useCredentials } from '@/lib/credentials'
-import { API_PATH_THIEF } from '@/lib/views'
+import { API_PATH_THIEF, inspectorHref } from '@/lib/views'
 import { DEMO_USERS, STRATEGY_NOTES, isRefreshStrategy, isTokenStrategy, type DemoUser } from '@/lib/strategies'
 import { RequestRow } from '../request-row'
 import { STRATEGY_COLORS } from './round-trip-chart'
@@ -144,6 +145,11 @@ export function StrategyPane({ strategy, calls, onCall, choices, onChangeStrateg
           <button type="button" className="danger" onClick={replay} disabled={busy || !stolen}>
             Replay stolen credential
           </button>
+        )}
+        {token && (
+          <Link href={inspectorHref(token)} data-testid="open-in-inspector">
+            Open the token in the inspector
+          </Link>
         )}
       </div>
       {thief && (
