@@ -226,7 +226,7 @@ export function TokenInspector({ demo }: { demo: boolean }) {
               <div className="stacked part-header">
                 <label className="stacked">
                   Header
-                  <textarea rows={4} value={headerText} onChange={(event) => setHeaderText(event.target.value)} spellCheck={false} data-testid="header-json" />
+                  <textarea rows={5} value={headerText} onChange={(event) => setHeaderText(event.target.value)} spellCheck={false} data-testid="header-json" />
                 </label>
                 {header ? <MembersTable part="header" members={header} now={now} /> : <span className="problem">not a JSON object</span>}
               </div>
