@@ -14,6 +14,7 @@ const VIEWS: ReadonlyArray<{ href: ViewPath; label: string }> = [
   { href: '/range', label: 'Attack range' },
   { href: '/workshop', label: 'Workshop' },
   { href: '/bench', label: 'Bench' },
+  { href: '/verdict', label: 'Verdict' },
 ]
 
 export function Nav() {

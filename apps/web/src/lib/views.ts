@@ -4,9 +4,10 @@
 
 /**
  * app/(demo)/: the thief's routes (attacker), bench runs, and the views built on API routes that
- * exist in the demo profile only (outage: the Redis pause; range; replicas; workshop: the range).
+ * exist in the demo profile only (outage: the Redis pause; range; replicas; verdict: the thief, ?ttl= logins and the
+ * Redis pause; workshop: the range).
  */
-export const DEMO_ONLY_PATHS = ['/attacker', '/bench', '/outage', '/range', '/replicas', '/workshop'] as const
+export const DEMO_ONLY_PATHS = ['/attacker', '/bench', '/outage', '/range', '/replicas', '/verdict', '/workshop'] as const
 
 /** Whether a normalized path (no dot segments, single slashes) is, or is under, a demo-only path. */
 export function isDemoOnly(pathname: string): boolean {
