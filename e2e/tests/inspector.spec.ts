@@ -73,6 +73,15 @@ for (const strategy of TOKEN_STRATEGIES) {
 
     const shot = screenshotPath(`inspector-${strategy}`)
     await page.screenshot({ path: shot.path, fullPage: true })
+    if (strategy === 'jwt') {
+      // At a projector's 1280×720, at the signature and the verdict; and on a phone, without sideways scrolling.
+      await page.setViewportSize({ width: 1280, height: 720 })
+      await page.getByTestId('signature-status').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: screenshotPath('inspector-1280x720').path })
+      await page.setViewportSize({ width: 390, height: 844 })
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 'no sideways scrolling on a phone').toBeLessThanOrEqual(0)
+      await page.screenshot({ path: screenshotPath('inspector-390').path, fullPage: true })
+    }
     observe({
       journey: 'Token inspector: alice’s token sent to /admin',
       strategy,

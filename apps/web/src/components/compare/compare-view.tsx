@@ -1,14 +1,14 @@
 'use client'
 import { useCallback, useState } from 'react'
 import { STRATEGIES, type StrategyName } from '@lab/contracts'
+import { AUTHENTICATED, COMPARE_SCHEMA, asCompareExport, compareMarkdown, type CompareExport } from '@/lib/compare-export'
 import { useRecords } from '@/lib/records'
 import { measure } from '@/lib/round-trips'
+import { ExportButtons } from '../export/export-buttons'
 import { RoundTripChart, type ChartSeries } from './round-trip-chart'
 import { StrategyPane, type PaneCall } from './strategy-pane'
 
 const DEFAULT_PANES: StrategyName[] = ['session', 'jwt']
-/** The labels of a pane's authenticated requests (its own and the thief's replays). */
-const AUTHENTICATED = new Set(['/me', '/admin', 'replay'])
 
 /**
  * Strategy panes side by side, their running totals and a chart of round trips over time. `thief`:
@@ -17,7 +17,7 @@ const AUTHENTICATED = new Set(['/me', '/admin', 'replay'])
 export function CompareView({ thief }: { thief: boolean }) {
   const [panes, setPanes] = useState<StrategyName[]>(DEFAULT_PANES)
   const [calls, setCalls] = useState<PaneCall[]>([])
-  const { get } = useRecords()
+  const { get, add } = useRecords()
   const record = useCallback((entry: PaneCall) => setCalls((previous) => [...previous, entry]), [])
   const unused = STRATEGIES.filter((strategy) => !panes.includes(strategy))
 
@@ -41,6 +41,21 @@ export function CompareView({ thief }: { thief: boolean }) {
     }
     return { strategy, requests: own.length, redis, pg, authenticated, authenticatedTrips, points }
   })
+
+  const exported: CompareExport = {
+    schema: COMPARE_SCHEMA,
+    panes,
+    calls,
+    records: calls.map((entry) => get(entry.call.requestId)).filter((found) => found !== undefined),
+  }
+  const importExport = (data: unknown) => {
+    const imported = asCompareExport(data)
+    if (!imported) return 'This export holds no Compare panes this page can read.'
+    add(imported.records)
+    setPanes(imported.panes)
+    setCalls(imported.calls)
+    return null
+  }
 
   return (
     <>
@@ -67,6 +82,7 @@ export function CompareView({ thief }: { thief: boolean }) {
         <button type="button" className="quiet" onClick={() => setCalls([])} disabled={calls.length === 0}>
           Clear timelines
         </button>
+        <ExportButtons kind="compare" data={calls.length ? exported : null} markdown={() => compareMarkdown(exported)} onImport={importExport} />
       </div>
       <div className="panes">
         {panes.map((strategy, index) => (
