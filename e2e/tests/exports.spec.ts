@@ -31,7 +31,7 @@ test('export: Compare downloads as JSON and Markdown, and the JSON imported in a
   const { jsonPath, markdown } = await downloadExports(page, 'compare')
   expect(markdown).toContain('# Compare')
   for (const strategy of ['session', 'session-pg', 'jwt']) expect(markdown).toContain(`## ${strategy}`)
-  expect(markdown).toMatch(/\| 2 \| \/me \| this browser \| 200 \|  \| [\d.]+ \| [\d.]+ \| Redis GET [\d.]+ ms \|/)
+  expect(markdown).toMatch(/\| 2 \| \/me \| this browser \| 200 \| {2}\| [\d.]+ \| [\d.]+ \| Redis GET [\d.]+ ms \|/)
 
   const imported = await importFresh(browser, baseURL as string, '/', 'compare', jsonPath)
   expect(await compareView(imported)).toEqual(before)
