@@ -24,7 +24,8 @@ export const SCRIPTS = {
   demo: { run: ['turbo run build', 'node scripts/demo.ts'], debian: ['redis-server'] },
   api: { run: ['turbo run build --filter=@lab/api', 'node apps/api/dist/server.js'], debian: ['redis-server'] },
   bench: {
-    run: ['turbo run build --filter=@lab/api --output-logs=errors-only', 'node packages/bench/src/cli.ts'],
+    // the API under test and the web origin the bench puts in front of it
+    run: ['turbo run build --filter=@lab/api --filter=@lab/web --output-logs=errors-only', 'node packages/bench/src/cli.ts'],
     debian: ['redis-server'],
   },
   workshop: { run: ['node workshop/src/cli.ts'] },

@@ -32,7 +32,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
  * both ways (the Server-Sent Events of /api/records unbuffered), a request body is cut at the API's
  * limit, and the API request is aborted as soon as the browser goes away.
  */
-export function createApiProxy(apiUrl: string): (req: IncomingMessage, res: ServerResponse) => void {
+export function createApiProxy(apiUrl: string, publicScheme: 'http' | 'https' = 'http'): (req: IncomingMessage, res: ServerResponse) => void {
   const api = new URL(apiUrl)
   const secure = api.protocol === 'https:'
   const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
@@ -52,7 +52,8 @@ export function createApiProxy(apiUrl: string): (req: IncomingMessage, res: Serv
     headers['x-forwarded-for'] = client
     // The API judges Origin and cookie security against the host the browser used.
     if (req.headers.host) headers['x-forwarded-host'] = req.headers.host
-    headers['x-forwarded-proto'] = 'http'
+    // The scheme the browser used: https behind a TLS terminator (PUBLIC_URL), when the API makes its cookies Secure and prefixed.
+    headers['x-forwarded-proto'] = publicScheme
 
     // Node's parser already refused what its client would refuse to send (control or non-ASCII bytes in the path).
     const upstream = send({ protocol: api.protocol, hostname: api.hostname, port: api.port, method: req.method, path: req.url, headers, agent })

@@ -12,6 +12,8 @@ export interface OriginOptions {
   next: (req: IncomingMessage, res: ServerResponse) => Promise<void>
   /** the demo profile: without it, the demo-only paths (src/lib/views.ts) are not there */
   demo: boolean
+  /** the scheme browsers reach the lab with (PUBLIC_URL): https when a TLS terminator stands in front */
+  publicScheme?: 'http' | 'https'
   /** to receive a whole request, headers and body; past it the client gets a 408 and the connection closes */
   requestTimeoutMs?: number
 }
@@ -34,8 +36,8 @@ function routedPath(url: string): string | null {
  * The web lab's one server: /api/* to the API through a streaming reverse proxy, everything else to
  * Next, with the lab's security headers on every page, asset and error of its own.
  */
-export function createOrigin({ apiUrl, next, demo, requestTimeoutMs = 10_000 }: OriginOptions): Server {
-  const proxy = createApiProxy(apiUrl)
+export function createOrigin({ apiUrl, next, demo, publicScheme = 'http', requestTimeoutMs = 10_000 }: OriginOptions): Server {
+  const proxy = createApiProxy(apiUrl, publicScheme)
   /** the response in progress on each connection, so a timeout never writes into one already started */
   const inFlight = new WeakMap<Socket, ServerResponse>()
 

@@ -3,6 +3,8 @@ import type { OutgoingHttpHeaders } from 'node:http'
 
 /** Sent with every page, asset and error of the web origin (never on /api/*, which keeps the API's own). */
 const COMMON: OutgoingHttpHeaders = {
+  // Browsers heed it only over https (PUBLIC_URL); over plain http it is ignored, and harmless.
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
   'x-content-type-options': 'nosniff',
   // For browsers older than CSP's frame-ancestors.
   'x-frame-options': 'DENY',
@@ -13,7 +15,7 @@ const COMMON: OutgoingHttpHeaders = {
 }
 
 /** The origin's own JSON errors: nothing in them may load or run, nor be framed. */
-export const ERROR_HEADERS: OutgoingHttpHeaders = { ...COMMON, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" }
+export const ERROR_HEADERS: OutgoingHttpHeaders = { ...COMMON, 'content-security-policy': "default-src 'none'; base-uri 'none'; frame-ancestors 'none'" }
 
 /**
  * A page's policy. Next puts the nonce it finds in the request's CSP header on each of its scripts

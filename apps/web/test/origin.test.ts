@@ -68,7 +68,18 @@ function assertSecurityHeaders(headers: IncomingHttpHeaders) {
   assert.ok(headers['referrer-policy'])
   assert.ok(headers['permissions-policy'])
   assert.equal(headers['cross-origin-opener-policy'], 'same-origin')
+  assert.equal(headers['strict-transport-security'], 'max-age=31536000; includeSubDomains')
 }
+
+test('behind a TLS terminator (PUBLIC_URL https), the API is told the browser used https, whatever the client claims', async (t) => {
+  const behindTls = createOrigin({ apiUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, publicScheme: 'https' })
+  await new Promise<void>((resolve) => behindTls.listen(0, '127.0.0.1', resolve))
+  t.after(() => behindTls.close())
+  const { port } = behindTls.address() as AddressInfo
+  const response = await fetch(`http://127.0.0.1:${port}/api/echo`, { headers: { 'x-forwarded-proto': 'http' } })
+  const { headers } = (await response.json()) as { headers: IncomingHttpHeaders }
+  assert.equal(headers['x-forwarded-proto'], 'https')
+})
 
 test("a client's X-Forwarded-For is replaced by the address it connects from, and other forwarding headers it sends are dropped", async () => {
   const { status, body } = await send('/api/echo?x=1', {

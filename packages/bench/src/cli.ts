@@ -1,5 +1,5 @@
 // `pnpm bench [--quick] [--json-progress] [--cpu-prof] [--rounds N] [--duration S] [--connections C] [--users N] [--no-storm]
-//   [--only ROUTES] [--out DIR] [--origin URL --origin-api URL [--origin-path PATH] [--origin-requests N]]`
+//   [--only ROUTES] [--out DIR] [--no-origin] [--origin-requests N]`
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runBench } from './run.ts'
@@ -18,9 +18,7 @@ const { values } = parseArgs({
     users: { type: 'string' },
     out: { type: 'string' },
     only: { type: 'string' },
-    origin: { type: 'string' },
-    'origin-api': { type: 'string' },
-    'origin-path': { type: 'string', default: '/api/health' },
+    'no-origin': { type: 'boolean', default: false },
     'origin-requests': { type: 'string' },
   },
 })
@@ -36,24 +34,10 @@ const number = (name: string, value: string | undefined, minimum: number) => {
   return Number.isFinite(parsed) && parsed >= minimum ? { [name]: parsed } : usage(`--${name} must be a number ≥ ${minimum}`)
 }
 
-const httpUrl = (name: string, value: string) => (URL.canParse(value) && new URL(value).protocol === 'http:' ? value : usage(`--${name} must be an http:// URL`))
-
-// The optional last step: a running web origin and the API behind it.
-if ((values.origin === undefined) !== (values['origin-api'] === undefined)) usage('--origin and --origin-api go together: the web origin and the API behind it')
-const originRequests = Number(values['origin-requests'] ?? (values.quick ? 200 : 2000))
-if (!Number.isInteger(originRequests) || originRequests < 1) usage('--origin-requests must be a whole number ≥ 1')
-if (!values['origin-path'].startsWith('/')) usage('--origin-path must start with /')
-const origin =
-  values.origin !== undefined && values['origin-api'] !== undefined
-    ? {
-        origin: {
-          origin: httpUrl('origin', values.origin),
-          api: httpUrl('origin-api', values['origin-api']),
-          path: values['origin-path'],
-          requests: originRequests,
-        },
-      }
-    : {}
+// The last step: the web origin in front of the API, sequential calls each way.
+const originRequests = values['origin-requests'] === undefined ? undefined : Number(values['origin-requests'])
+if (originRequests !== undefined && (!Number.isInteger(originRequests) || originRequests < 1)) usage('--origin-requests must be a whole number ≥ 1')
+const origin = values['no-origin'] ? { origin: false as const } : originRequests === undefined ? {} : { origin: { requests: originRequests } }
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 const quick = values.quick

@@ -1,7 +1,11 @@
-// The optional last step of a run: what a web origin (a proxy in front of the API) adds to a call,
-// measured against a running origin and the API behind it, the same route both ways.
+// The last step of a run: what the web origin (apps/web/server: the lab's reverse proxy in front of the
+// API, which every browser goes through) adds to a call, the same route through it and directly.
+import { spawn } from 'node:child_process'
 import { Agent, request } from 'node:http'
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { freePort } from '@lab/api/local-stores'
 import { FailedRequestsError } from './load.ts'
 import type { Latency, OriginOptions, OriginReport } from './types.ts'
 
@@ -11,10 +15,10 @@ export const ORIGIN_MAX_ADDED_P50_MS = 0.5
 const WARMUP_REQUESTS = 20
 
 /** One GET on a kept-alive connection, timed from the request to the last byte of the answer, in ms. */
-function timedGet(url: URL, agent: Agent): Promise<number> {
+function timedGet(url: URL, agent: Agent, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const req = request(url, { agent }, (response) => {
+    const req = request(url, { agent, headers }, (response) => {
       response.resume()
       response.on('end', () => {
         const status = response.statusCode ?? 0
@@ -33,10 +37,12 @@ class Client {
   readonly #url: URL
   readonly #agent: Agent
   readonly #connections: number
+  readonly #headers: Record<string, string>
 
-  constructor(base: string, path: string, connections: number) {
+  constructor(base: string, path: string, headers: Record<string, string>, connections: number) {
     this.#url = new URL(path, base)
     this.#connections = connections
+    this.#headers = headers
     this.#agent = new Agent({ keepAlive: true, maxSockets: connections })
   }
 
@@ -47,7 +53,7 @@ class Client {
     const worker = async () => {
       while (sent < count) {
         sent++
-        latencies.push(await timedGet(this.#url, this.#agent))
+        latencies.push(await timedGet(this.#url, this.#agent, this.#headers))
       }
     }
     await Promise.all(Array.from({ length: Math.min(this.#connections, count) }, worker))
@@ -60,7 +66,7 @@ class Client {
     const started = performance.now()
     const end = started + seconds * 1000
     const worker = async () => {
-      while (performance.now() < end) latencies.push(await timedGet(this.#url, this.#agent))
+      while (performance.now() < end) latencies.push(await timedGet(this.#url, this.#agent, this.#headers))
     }
     await Promise.all(Array.from({ length: this.#connections }, worker))
     return { latencies, rps: latencies.length / ((performance.now() - started) / 1000) }
@@ -81,7 +87,41 @@ function latencyOf(samples: readonly number[]): Latency {
   return { p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), meanMs: round(mean(sorted)) }
 }
 
+/**
+ * The built web origin (`@lab/web/origin-server`, as `pnpm demo` runs it) on a free port in front of
+ * `apiUrl`, in the production profile; resolves once its /api/health answers through it.
+ */
+export async function startOrigin(apiUrl: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort()
+  const server = fileURLToPath(import.meta.resolve('@lab/web/origin-server'))
+  const child = spawn(process.execPath, [server], {
+    env: { ...process.env, WEB_HOST: '127.0.0.1', WEB_PORT: String(port), API_URL: apiUrl, LAB_PROFILE: 'production', NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    await exited
+  }
+  const url = `http://127.0.0.1:${port}`
+  for (let attempt = 0; ; attempt++) {
+    if (child.exitCode !== null) throw new Error('the web origin exited at start: is apps/web built (pnpm build)?')
+    if ((await fetch(`${url}/api/health`).then((response) => response.status, () => 0)) === 200) return { url, stop }
+    if (attempt > 240) {
+      await stop()
+      throw new Error('the web origin did not answer within a minute')
+    }
+    await sleep(250)
+  }
+}
+
 export interface MeasureOriginOptions extends OriginOptions {
+  /** the web origin and the API behind it */
+  origin: string
+  api: string
+  /** the route requested both ways, and the headers that make it answer 200 */
+  path: string
+  headers: Record<string, string>
   /** concurrent connections and seconds per measurement under load */
   connections: number
   duration: number
@@ -96,10 +136,11 @@ export interface MeasureOriginOptions extends OriginOptions {
  * (`connections` at once, direct–origin–origin–direct). Any non-2xx answer fails the step.
  */
 export async function measureOrigin(options: MeasureOriginOptions): Promise<OriginReport> {
-  const direct = new Client(options.api, options.path, 1)
-  const origin = new Client(options.origin, options.path, 1)
-  const directLoad = new Client(options.api, options.path, options.connections)
-  const originLoad = new Client(options.origin, options.path, options.connections)
+  const client = (base: string, connections: number) => new Client(base, options.path, options.headers, connections)
+  const direct = client(options.api, 1)
+  const origin = client(options.origin, 1)
+  const directLoad = client(options.api, options.connections)
+  const originLoad = client(options.origin, options.connections)
   try {
     await direct.requests(WARMUP_REQUESTS)
     await origin.requests(WARMUP_REQUESTS)

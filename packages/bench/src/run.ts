@@ -4,7 +4,7 @@ import { ISSUER, audienceOf } from '@lab/api/access-token'
 import { countRoundTrips, STRATEGIES, type StrategyName } from '@lab/contracts'
 import { loginAll, logoutAll, probeCacheHeaders, probeHeaders, type Headers } from './credentials.ts'
 import { assertAllOk, measure, type MeasuredLoad } from './load.ts'
-import { measureOrigin } from './origin.ts'
+import { measureOrigin, startOrigin } from './origin.ts'
 import { PROBE_PATHS, type ProbeOptions } from './probes.ts'
 import type { Hashing, ServerVersions } from './protocol.ts'
 import { startApi, startBare, type ServerProcess } from './server-process.ts'
@@ -34,6 +34,7 @@ export const FULL: BenchOptions = {
   users: 1200,
   storm: true,
   stormDuration: 5,
+  origin: { requests: 2000 },
   databaseUrl: DATABASE_URL,
   redisUrl: REDIS_URL,
 }
@@ -46,7 +47,9 @@ export const QUICK: BenchOptions = {
   duration: 0.5,
   connections: 10,
   users: 60,
-  stormDuration: 1,
+  // long enough that argon2 on the event loop completes logins on a busy machine too
+  stormDuration: 2,
+  origin: { requests: 200 },
 }
 
 /** Issue 14's targets: a share of the bare process doing the same unavoidable work, medians of one run. */
@@ -194,8 +197,8 @@ export interface RunBenchOptions extends Partial<BenchOptions> {
 /**
  * Runs the benchmark and returns its report: the built API forked with its real plugins and stores
  * and the in-app limit probes, a bare Fastify forked with the same probes alone (the physical limit),
- * every route measured in interleaved rounds, then the login storm and, when asked, a web origin's
- * added latency. Rejects (FailedRequestsError) on any non-2xx, error or timeout.
+ * every route measured in interleaved rounds, then the login storm and the web origin's added
+ * latency (skipped with --no-origin, or when jwt is not measured). Rejects (FailedRequestsError) on any non-2xx, error or timeout.
  * `onProgress` receives each step, for a CLI line or a progress bar.
  */
 export async function runBench(options: RunBenchOptions = {}, onProgress: (event: BenchProgress) => void = () => {}): Promise<BenchReport> {
@@ -372,15 +375,26 @@ export async function runBench(options: RunBenchOptions = {}, onProgress: (event
       : []
 
     let origin: BenchReport['origin']
-    if (settings.origin) {
-      onProgress({ type: 'phase', phase: 'origin', message: `the web origin ${settings.origin.origin} against the API ${settings.origin.api}` })
-      origin = await measureOrigin({
-        ...settings.origin,
-        connections: settings.connections,
-        duration: settings.duration,
-        quick: settings.quick,
-        ...(signal ? { signal } : {}),
-      })
+    const jwtHeaders = credentials.get('jwt')?.[0]
+    if (settings.origin && jwtHeaders) {
+      onProgress({ type: 'phase', phase: 'origin', message: 'the web origin in front of the API: a jwt /me through it and directly' })
+      const web = await startOrigin(api.baseUrl)
+      try {
+        origin = await measureOrigin({
+          ...settings.origin,
+          origin: web.url,
+          api: api.baseUrl,
+          // A JWT's /me: no store round trip, so what differs between the two paths is the path itself.
+          path: '/api/jwt/me',
+          headers: jwtHeaders,
+          connections: settings.connections,
+          duration: settings.duration,
+          quick: settings.quick,
+          ...(signal ? { signal } : {}),
+        })
+      } finally {
+        await web.stop()
+      }
     }
 
     const summary = (name: TargetName) => summaries.get(name) as TargetSummary

@@ -29,17 +29,11 @@ export interface BenchOptions {
   only?: TargetName[]
   /** V8 CPU profiles of the servers under test go here (one per process) */
   cpuProfDir?: string
-  /** the optional last step: a running web origin and the API behind it, to measure what the origin adds */
-  origin?: OriginOptions
+  /** the last step: the built web origin started in front of the API, to measure what it adds; false skips it */
+  origin: OriginOptions | false
 }
 
 export interface OriginOptions {
-  /** base URL of the web origin, e.g. http://127.0.0.1:3000 */
-  origin: string
-  /** base URL of the API that origin forwards to, called directly for comparison */
-  api: string
-  /** the route requested both ways; any route answering 2xx without credentials */
-  path: string
   /** sequential requests each way, alternating */
   requests: number
 }
@@ -200,7 +194,7 @@ export interface BenchReport {
   bare: { baseline: TargetSummary; probes: TargetSummary[] }
   limit: LimitReport
   storm: StormVariant[]
-  /** present when the run was given a web origin to measure */
+  /** absent when the run skipped it (--no-origin) */
   origin?: OriginReport
 }
 

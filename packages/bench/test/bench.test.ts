@@ -1,10 +1,7 @@
 // The smoke check CI runs: a quick bench end to end, asserting the report's completeness, never its speed.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { Agent, createServer, request, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -17,30 +14,7 @@ import type { BenchProgress, BenchReport } from '../src/types.ts'
 
 const cli = new URL('../src/cli.ts', import.meta.url)
 
-/** A stand-in for the web origin: a plain streaming reverse proxy, counting what it forwards. */
-async function startProxy(upstream: string): Promise<{ server: Server; url: string; forwarded: () => number }> {
-  const target = new URL(upstream)
-  const agent = new Agent({ keepAlive: true })
-  let forwarded = 0
-  const server = createServer((incoming, outgoing) => {
-    forwarded++
-    const upstreamRequest = request(
-      { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers, agent },
-      (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(outgoing)
-      },
-    )
-    upstreamRequest.on('error', () => outgoing.writeHead(502).end())
-    incoming.pipe(upstreamRequest)
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  server.on('close', () => agent.destroy())
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, forwarded: () => forwarded }
-}
-
-// One production API for the origin step (behind the proxy) and the 401 test.
+// One production API for the 401 test.
 let api: ServerProcess
 before(async () => {
   api = await startApi({ ...serverSetup({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL }), hashing: 'thread-pool', uvThreadpoolSize: 4 })
@@ -49,13 +23,11 @@ after(() => api.stop())
 
 test('pnpm bench --quick writes a complete report: every strategy beside its probe in the API and its bare probe, the platform tax, the storm, the origin step', async (t) => {
   const out = await mkdtemp(join(tmpdir(), 'lab-bench-'))
-  const proxy = await startProxy(api.baseUrl)
   t.after(() => rm(out, { recursive: true, force: true }))
-  t.after(() => proxy.server.close())
   const originRequests = 50
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [cli.pathname, '--quick', '--json-progress', '--out', out, '--origin', proxy.url, '--origin-api', api.baseUrl, '--origin-requests', String(originRequests)],
+    [cli.pathname, '--quick', '--json-progress', '--out', out, '--origin-requests', String(originRequests)],
     { maxBuffer: 64 * 1024 * 1024 },
   )
   const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as BenchProgress | { type: 'report'; report: BenchReport })
@@ -129,12 +101,12 @@ test('pnpm bench --quick writes a complete report: every strategy beside its pro
     assert.ok(variant.loopDelayMs.max >= variant.loopDelayMs.p99 && variant.loopDelayMs.p99 > 0)
   }
 
-  // The origin step went through the proxy: sequential calls each way, then load each way.
+  // The origin step started the built web origin in front of the API: sequential calls each way, then load each way.
   const origin = report.origin
   assert.ok(origin)
-  assert.equal(origin.origin, proxy.url)
+  assert.notEqual(origin.origin, origin.api)
+  assert.equal(origin.path, '/api/jwt/me')
   assert.equal(origin.sequential.requests, originRequests)
-  assert.ok(proxy.forwarded() >= originRequests + origin.underLoad.origin.requests, `the proxy forwarded ${proxy.forwarded()}`)
   for (const latency of [origin.sequential.direct, origin.sequential.origin, origin.underLoad.direct, origin.underLoad.origin]) {
     assert.ok(latency.p50Ms > 0 && latency.p99Ms >= latency.p50Ms && latency.meanMs > 0, JSON.stringify(latency))
   }

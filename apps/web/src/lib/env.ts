@@ -35,9 +35,17 @@ function httpUrl(name: string, value: string): string {
   return url.origin
 }
 
+/** PUBLIC_URL's scheme: how browsers reach the lab when a TLS terminator stands in front of this server. */
+function publicScheme(value: string | undefined): 'http' | 'https' {
+  if (value === undefined || value === '') return 'http'
+  return new URL(httpUrl('PUBLIC_URL', value)).protocol === 'https:' ? 'https' : 'http'
+}
+
 export const env = {
   /** where the API listens; the origin forwards every /api/* request there */
   apiUrl: httpUrl('API_URL', process.env.API_URL ?? 'http://127.0.0.1:4000'),
+  /** told to the API as X-Forwarded-Proto: with https the API's cookies are Secure and __Host-/__Secure- prefixed */
+  publicScheme: publicScheme(process.env.PUBLIC_URL),
   /** the web origin's address: the browser's only way in */
   host: process.env.WEB_HOST || '127.0.0.1',
   port: port('WEB_PORT', process.env.WEB_PORT, 3000),
