@@ -193,7 +193,7 @@ export function TokenInspector({ demo }: { demo: boolean }) {
       {loaded && (
         <>
           <section className="panel" aria-labelledby="decoded-heading">
-            <h2 id="decoded-heading">2. Decoded, and yours to edit</h2>
+            <h2 id="decoded-heading">2. Edit it</h2>
             {segments ? (
               <ColoredToken segments={segments} testId="current-token" />
             ) : (
@@ -222,37 +222,7 @@ export function TokenInspector({ demo }: { demo: boolean }) {
             <p className="muted" data-testid="edits">
               {edits.length === 0 ? 'Unchanged: the token as it was loaded.' : `Edited: ${edits.join('; ')}.`}
             </p>
-            <div className="jwt-parts">
-              <div className="stacked part-header">
-                <label className="stacked">
-                  Header
-                  <textarea rows={5} value={headerText} onChange={(event) => setHeaderText(event.target.value)} spellCheck={false} data-testid="header-json" />
-                </label>
-                {header ? <MembersTable part="header" members={header} now={now} /> : <span className="problem">not a JSON object</span>}
-              </div>
-              <div className="stacked part-payload">
-                <label className="stacked">
-                  Payload
-                  <textarea rows={11} value={payloadText} onChange={(event) => setPayloadText(event.target.value)} spellCheck={false} data-testid="payload-json" />
-                </label>
-                {payload ? <MembersTable part="payload" members={payload} now={now} /> : <span className="problem">not a JSON object</span>}
-              </div>
-              <div className="stacked part-signature">
-                Signature
-                <code className="signature" data-testid="signature" data-empty={segments?.[2] === ''}>
-                  {segments?.[2] || '(none: dropped)'}
-                </code>
-                <span className="muted signature-formula">
-                  {segments?.[2]
-                    ? `${bytes === null ? 'not base64url' : `${bytes} bytes`}, over the first two parts as they stand above: `
-                    : 'No signature: only a server that accepts "none" would take this token. '}
-                  {header?.alg === 'EdDSA'
-                    ? 'Ed25519(header.payload) with the private key whose public half the JWKS publishes under kid.'
-                    : 'HMAC-SHA256(header.payload, the server’s secret): only the server can make or check it.'}
-                </span>
-                {current !== null && <SignatureStatus findings={findings} algorithm={header?.alg} />}
-              </div>
-            </div>
+            {current !== null && <SignatureStatus findings={findings} algorithm={header?.alg} />}
           </section>
 
           <section className="panel" aria-labelledby="send-heading">
@@ -301,9 +271,43 @@ export function TokenInspector({ demo }: { demo: boolean }) {
             )}
           </section>
 
+          <section className="panel" aria-labelledby="parts-heading">
+            <h2 id="parts-heading">4. Header, payload and signature: read them, edit the JSON</h2>
+            <div className="jwt-parts">
+              <div className="stacked part-header">
+                <label className="stacked">
+                  Header
+                  <textarea rows={5} value={headerText} onChange={(event) => setHeaderText(event.target.value)} spellCheck={false} data-testid="header-json" />
+                </label>
+                {header ? <MembersTable part="header" members={header} now={now} /> : <span className="problem">not a JSON object</span>}
+              </div>
+              <div className="stacked part-payload">
+                <label className="stacked">
+                  Payload
+                  <textarea rows={11} value={payloadText} onChange={(event) => setPayloadText(event.target.value)} spellCheck={false} data-testid="payload-json" />
+                </label>
+                {payload ? <MembersTable part="payload" members={payload} now={now} /> : <span className="problem">not a JSON object</span>}
+              </div>
+              <div className="stacked part-signature">
+                Signature
+                <code className="signature" data-testid="signature" data-empty={segments?.[2] === ''}>
+                  {segments?.[2] || '(none: dropped)'}
+                </code>
+                <span className="muted signature-formula">
+                  {segments?.[2]
+                    ? `${bytes === null ? 'not base64url' : `${bytes} bytes`}, over the first two parts as they stand above: `
+                    : 'No signature: only a server that accepts "none" would take this token. '}
+                  {header?.alg === 'EdDSA'
+                    ? 'Ed25519(header.payload) with the private key whose public half the JWKS publishes under kid.'
+                    : 'HMAC-SHA256(header.payload, the server’s secret): only the server can make or check it.'}
+                </span>
+              </div>
+            </div>
+          </section>
+
           {sent.length > 0 && (
             <section className="panel" aria-labelledby="history-heading">
-              <h2 id="history-heading">4. History</h2>
+              <h2 id="history-heading">5. History</h2>
               <InspectorHistory sent={sent} demo={demo} />
             </section>
           )}
