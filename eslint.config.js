@@ -18,6 +18,16 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
+    // The web lab's simulated XSS payload: plain JavaScript served to the browser as it is.
+    files: ['apps/web/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'atob', 'setTimeout', 'URL', 'Headers', 'Request', 'CustomEvent'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // Workshop starters: the parameters and imports are there for the participant to use.
     files: ['workshop/exercises/*/*.ts'],
     ignores: ['workshop/exercises/*/check.ts'],

@@ -3,7 +3,7 @@
 // as it did. Each file is attached to the Playwright report.
 import { readFileSync } from 'node:fs'
 import type { Browser, Page } from '@playwright/test'
-import { expect, test } from './lab-test.ts'
+import { expect, openView, test } from './lab-test.ts'
 
 export type ExportKind = 'compare' | 'revocation' | 'verdict' | 'bench'
 
@@ -29,7 +29,7 @@ export async function importFresh(browser: Browser, baseURL: string, path: strin
   const context = await browser.newContext({ baseURL })
   test.info().annotations.push({ type: 'import', description: `${kind} export imported in a fresh browser context` })
   const page = await context.newPage()
-  await page.goto(path)
+  await openView(page, path)
   await page.getByTestId(`export-${kind}`).getByTestId('import-json').setInputFiles(jsonPath)
   await expect(page.getByTestId(`export-${kind}`).getByTestId('import-message')).toContainText('Imported')
   return page

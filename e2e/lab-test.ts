@@ -1,12 +1,15 @@
-import { expect, test as base } from '@playwright/test'
+import { expect, test as base, type Page } from '@playwright/test'
 
 /**
  * Playwright's `test`, for every journey of the lab: it also fails when a page reports a
  * Content-Security-Policy violation, since the pages must satisfy the policy the web origin sends.
+ * A journey that provokes violations on purpose (the token-storage view's injections) lists them
+ * with `test.use({ expectedCspViolations: [...] })`: then exactly those must happen.
  */
-export const test = base.extend<{ cspViolations: void }>({
+export const test = base.extend<{ cspViolations: void; expectedCspViolations: string[] }>({
+  expectedCspViolations: [[], { option: true }],
   cspViolations: [
-    async ({ page }, use) => {
+    async ({ page, expectedCspViolations }, use) => {
       const violations: string[] = []
       await page.exposeFunction('labCspViolation', (violation: string) => violations.push(violation))
       await page.addInitScript(() => {
@@ -16,10 +19,20 @@ export const test = base.extend<{ cspViolations: void }>({
         )
       })
       await use()
-      expect(violations, 'Content-Security-Policy violations').toEqual([])
+      expect(violations.toSorted(), 'Content-Security-Policy violations').toEqual(expectedCspViolations.toSorted())
     },
     { auto: true },
   ],
 })
 
 export { expect }
+
+/**
+ * Opens a view and waits for the page to be interactive: the header's live-records indicator turns
+ * live only once React runs in the page. A select changed or a button clicked before then is lost
+ * when React takes the server's markup over.
+ */
+export async function openView(page: Page, path: string): Promise<void> {
+  await page.goto(path)
+  await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
+}

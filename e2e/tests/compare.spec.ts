@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { STRATEGIES, type StrategyName } from '@lab/contracts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
@@ -48,8 +48,7 @@ async function click(pane: Locator, name: string | RegExp) {
 }
 
 async function openAllPanes(page: Page) {
-  await page.goto('/')
-  await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
+  await openView(page, '/')
   for (const strategy of STRATEGIES) {
     if ((await page.getByTestId(`pane-${strategy}`).count()) === 0) await page.getByTestId('add-pane').selectOption(strategy)
   }
@@ -130,7 +129,7 @@ test('compare: login, N × /me, /admin, logout and replay, for every strategy si
 })
 
 test("compare: jwt-cookie's token never reaches a script, yet its thief takes it from the traffic, and a refresh rotates it", async ({ page }) => {
-  await page.goto('/')
+  await openView(page, '/')
   await page.getByTestId('add-pane').selectOption('jwt-cookie')
   const pane = page.getByTestId('pane-jwt-cookie')
   const steals: string[] = []
@@ -168,7 +167,7 @@ test("compare: jwt-cookie's token never reaches a script, yet its thief takes it
 })
 
 test('compare: admin reaches /admin, and a refresh rotates the jwt', async ({ page }) => {
-  await page.goto('/')
+  await openView(page, '/')
   const pane = page.getByTestId('pane-jwt')
   await pane.getByTestId('user').selectOption('admin')
   await click(pane, 'Log in')

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { STRATEGIES } from '@lab/contracts'
 import { downloadExports, importFresh } from '../exports.ts'
 import { observe } from '../reporting/observations.ts'
@@ -14,8 +14,7 @@ async function compareView(page: Page) {
 }
 
 test('export: Compare downloads as JSON and Markdown, and the JSON imported in a fresh browser shows the same panes, requests and totals', async ({ page, browser, baseURL }) => {
-  await page.goto('/')
-  await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
+  await openView(page, '/')
   await page.getByTestId('add-pane').selectOption('session-pg')
   for (const strategy of ['session', 'session-pg', 'jwt']) {
     const pane = page.getByTestId(`pane-${strategy}`)
@@ -41,7 +40,7 @@ test('export: Compare downloads as JSON and Markdown, and the JSON imported in a
 
 test('export: a revocation run downloads, and imported in a fresh browser reads the same, verdicts and windows included', async ({ page, browser, baseURL }) => {
   test.setTimeout(90_000)
-  await page.goto('/revocation')
+  await openView(page, '/revocation')
   await page.getByTestId('short-story').check()
   await page.getByTestId('run-revocation').click()
   await expect(page.getByTestId('run-revocation')).toHaveText(/Run:/, { timeout: 40_000 })
@@ -67,7 +66,7 @@ test('export: a revocation run downloads, and imported in a fresh browser reads 
 })
 
 test('export: an import of the wrong kind, or of anything else, is refused with a reason', async ({ page }) => {
-  await page.goto('/revocation')
+  await openView(page, '/revocation')
   const group = page.getByTestId('export-revocation')
   await group.getByTestId('import-json').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"schema":"lab-export/1","kind":"compare","exportedAt":"2026-01-01T00:00:00Z","data":{}}') })
   await expect(group.getByTestId('import-message')).toHaveText('This file is a compare export; this view reads revocation exports.')

@@ -1,4 +1,4 @@
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import type { Page } from '@playwright/test'
 import { TOKEN_STRATEGIES } from '@lab/contracts'
 import { startRedisServer } from '@lab/api/local-stores'
@@ -10,7 +10,7 @@ const status = (page: Page) => page.getByTestId('signature-status')
 
 for (const strategy of TOKEN_STRATEGIES) {
   test(`inspector: a ${strategy} token edited to role admin or alg none is rejected, with the signature's status and the server's reason`, async ({ page }) => {
-    await page.goto('/inspector')
+    await openView(page, '/inspector')
     await page.getByTestId(`login-${strategy}`).click()
     await expect(page.getByTestId('payload-json')).toContainText('"role": "user"')
     await expect(page.getByTestId('claim-exp').getByTestId('claim-time')).toContainText(/in \d/)
@@ -103,7 +103,7 @@ test('inspector: markup in a claim is shown as text, never run: no element, no d
     void dialog.dismiss()
   })
   const markup = '<img src=x onerror=alert(1)>'
-  await page.goto('/inspector')
+  await openView(page, '/inspector')
   await page.getByTestId('login-jwt').click()
   await expect(page.getByTestId('payload-json')).toContainText('"role": "user"')
   const payload = JSON.parse(await page.getByTestId('payload-json').inputValue()) as Record<string, unknown>
@@ -124,7 +124,7 @@ test('inspector: markup in a claim is shown as text, never run: no element, no d
 })
 
 test('inspector: "open in inspector" from Compare and from the range carries the token in the fragment, which leaves the address bar', async ({ page }) => {
-  await page.goto('/')
+  await openView(page, '/')
   const pane = page.getByTestId('pane-jwt')
   await pane.getByRole('button', { name: 'Log in' }).click()
   const link = pane.getByTestId('open-in-inspector')
@@ -139,7 +139,7 @@ test('inspector: "open in inspector" from Compare and from the range carries the
   const token = decodeURIComponent(href.split('#token=')[1] ?? '')
   expect(requests.filter((url) => new URL(url).search.includes(token.slice(0, 20))), 'the token never went into a query string').toEqual([])
 
-  await page.goto('/range')
+  await openView(page, '/range')
   const attack = page.getByTestId('attack-none')
   await attack.getByRole('button', { name: 'Try this one' }).click()
   await attack.getByTestId('open-in-inspector').click()
@@ -162,7 +162,7 @@ test.describe('inspector with EdDSA keys', () => {
   })
 
   test('inspector: an EdDSA token is verified in the browser with the published JWKS, and an edited one is not', async ({ page }) => {
-    await page.goto(`${lab.webUrl}/inspector`)
+    await openView(page, `${lab.webUrl}/inspector`)
     await page.getByTestId('login-jwt').click()
     const kid = (await page.getByTestId('claim-kid').getByTestId('claim-value').innerText()).trim()
     expect(kid.length).toBeGreaterThan(20)
@@ -186,7 +186,7 @@ test.describe('inspector with EdDSA keys', () => {
 })
 
 test("inspector: jwt-cookie's token cannot be inspected, since no script can read it; the browser still sends it", async ({ page }) => {
-  await page.goto('/inspector')
+  await openView(page, '/inspector')
   await page.getByTestId('login-jwt-cookie').click()
   const seen = page.getByTestId('jwt-cookie-seen')
   await expect(seen).toHaveAttribute('data-me', '200')

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { STRATEGIES, type StrategyName } from '@lab/contracts'
 import { downloadExports, importFresh } from '../exports.ts'
 import { REPLICAS_URL } from '../playwright.config.ts'
@@ -27,7 +27,7 @@ const view = (page: Page) =>
   )
 
 async function runVerdict(page: Page) {
-  await page.goto('/verdict')
+  await openView(page, '/verdict')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('The verdict, measured')
   await page.getByTestId('run-verdict').click()
   await expect(page.getByTestId('verdict-table')).toHaveAttribute('data-finished', 'true', { timeout: 90_000 })

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, test } from '../lab-test.ts'
+import { expect, openView, test } from '../lab-test.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 /** The step titles, in order, as the page lists them under "All steps". */
@@ -71,8 +71,7 @@ const TIMELINE_STEPS = [
 ] as const
 
 test('workshop: a step that sends requests shows them on its live timeline, each with its store round trips', async ({ page }) => {
-  await page.goto(`/workshop#step-${TIMELINE_STEPS[0].step}`)
-  await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
+  await openView(page, `/workshop#step-${TIMELINE_STEPS[0].step}`)
   const titles = await stepTitles(page)
 
   for (const expected of TIMELINE_STEPS) {
@@ -135,8 +134,7 @@ test('workshop: the alg:none step shows the range letting the token in and the r
 })
 
 test('workshop: the session-cached step shows no round trip, and the stolen cookies still let the thief in after logout', async ({ page }) => {
-  await page.goto('/workshop')
-  await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
+  await openView(page, '/workshop')
   const titles = await stepTitles(page)
   const step = titles.indexOf('A cached session spares the store, and pays for it at logout') + 1
   expect(step, 'the workshop has the session-cached step').toBeGreaterThan(0)

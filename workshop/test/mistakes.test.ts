@@ -36,6 +36,12 @@ const MISTAKES: Mistake[] = [
   { exercise: 7, file: 'round-trips.ts', what: 'splits Server-Timing on every comma', replace: ['/(?:[^,"]|"(?:[^"\\\\]|\\\\.)*")+/g', '/[^,]+/g'], caughtBy: 'countRoundTrips is not fooled by commas and quotes inside desc' },
   { exercise: 7, file: 'round-trips.ts', what: 'forgets the bearer token', replace: ['if (accessToken) credential.authorization', 'if (!accessToken) credential.authorization'], caughtBy: 'jwt: login, me and logout succeed and your counts match what the API recorded' },
   { exercise: 8, file: 'forge.ts', what: 'uses the kid of a real key', replace: ["{ kid: '../../../dev/null' }", "{ kid: '2025-a.key' }"], caughtBy: 'kid: a path to /dev/null makes the range sign with an empty key' },
+  { exercise: 9, file: 'steal.ts', what: 'reads localStorage only', replace: ["[['localStorage', localStorage], ['sessionStorage', sessionStorage]]", "[['localStorage', localStorage]]"], caughtBy: 'readStorage finds the token inside a JSON value in sessionStorage, and nothing that is not a JWT' },
+  { exercise: 9, file: 'steal.ts', what: 'takes whole values for tokens', replace: ['storage.getItem(key)?.match(/eyJ[\\w-]*\\.[\\w-]+\\.[\\w-]+/g) ?? []', "[storage.getItem(key) ?? '']"], caughtBy: 'readStorage finds the token inside a JSON value in sessionStorage, and nothing that is not a JWT' },
+  { exercise: 9, file: 'steal.ts', what: 'answers the app itself instead of passing its request on', replace: ['return original.call(window, input, init)', "return Promise.resolve(new Response('{}'))"], caughtBy: "catchFromMemory catches the in-memory token from the app's next request" },
+  { exercise: 9, file: 'steal.ts', what: 'leaves its fetch in place', replace: ['        window.fetch = original\n', ''], caughtBy: "while you listen, the app's own request still goes through, and fetch is the page's own again afterwards" },
+  { exercise: 9, file: 'steal.ts', what: 'forgets HttpOnly', replace: ['; HttpOnly', ''], caughtBy: 'accessTokenCookie: HttpOnly, so no script of the page can read it' },
+  { exercise: 9, file: 'steal.ts', what: 'scopes the cookie to the whole site', replace: ['Path=/api/jwt-cookie', 'Path=/'], caughtBy: 'accessTokenCookie: SameSite=Strict, Path=/api/jwt-cookie, and it lasts as long as the token (Max-Age)' },
 ]
 
 const exercises = await listExercises()

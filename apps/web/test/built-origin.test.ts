@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DEMO_ONLY_PATHS } from '../src/lib/views.ts'
-import { startUpstream, type Upstream } from './upstream.ts'
+import { LOGIN_COOKIES, startUpstream, type Upstream } from './upstream.ts'
 
 const STANDALONE = new URL('../.next/standalone/apps/web/', import.meta.url)
 const MAIN = fileURLToPath(new URL('server/main.ts', STANDALONE))
@@ -49,11 +49,14 @@ after(async () => {
   await upstream.close()
 })
 
-const VIEWS = ['/outage', '/range', '/bench', '/workshop', '/replicas']
+const VIEWS = ['/outage', '/range', '/bench', '/workshop', '/replicas', '/token-storage', '/two-tabs']
 /** Each demo-only route, asked so that it answers without doing anything (no run, nothing stolen). */
 const ROUTES: Array<{ path: string; init: RequestInit }> = [
   { path: '/attacker/steal', init: { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } } },
   { path: '/attacker/replay', init: { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } } },
+  { path: '/attacker/login', init: { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } } },
+  // the simulated XSS payload is a static file, under a demo-only path
+  { path: '/token-storage/payload.js', init: {} },
   { path: '/bench/run', init: { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } } },
 ]
 
@@ -69,6 +72,7 @@ test('in production the demo-only views and routes answer 404, and the nav does 
   // What works without the thief stays.
   assert.equal((await fetch(`${production.url}/revocation`)).status, 200)
   assert.equal((await fetch(`${production.url}/inspector`)).status, 200)
+  assert.equal((await fetch(`${production.url}/devices`)).status, 200)
 })
 
 test('in the demo profile they are all there, and in the nav', async () => {
@@ -164,4 +168,96 @@ test("the thief keeps what it steals on the server: the page gets a receipt with
     })
   ).arrayBuffer()
   assert.equal(upstream.received.slice(before).find((entry) => entry.url === '/api/session-cached/me')?.headers.cookie, `sid_cached=s2; session_cache=${at}`)
+})
+
+/** Asks the demo lab's thief to replay a credential, and returns its answer with what reached the API. */
+async function replay(strategy: string, target: string, credential: unknown) {
+  const since = upstream.received.length
+  const response = await fetch(`${demo.url}/attacker/replay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ strategy, target, credential }),
+  })
+  await response.arrayBuffer()
+  return { status: response.status, sent: upstream.received.slice(since).find((entry) => entry.url === `/api/${strategy}/${target}`) }
+}
+
+const loginElsewhere = (body: object) =>
+  fetch(`${demo.url}/attacker/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': 'the browser' },
+    body: JSON.stringify({ username: 'alice', password: 'alice-password', ...body }),
+  })
+
+interface Receipt {
+  kind: string
+  id: string
+  cookies: Array<{ name: string; length: number }>
+  expiresAt: string | null
+}
+
+test("a login the thief makes as another device: its cookies stay in the thief's pocket, the page gets receipts, and replays by receipt send them all", async () => {
+  const since = upstream.received.length
+  const response = await loginElsewhere({ strategy: 'session-cached', device: 'phone', ttl: 8 })
+  assert.equal(response.status, 200)
+  assert.equal(response.headers.get('set-cookie'), null, "another device's cookies are not this browser's")
+  assert.equal(response.headers.get('x-request-id'), 'login-1')
+  const text = await response.text()
+  for (const value of [LOGIN_COOKIES.sid_cached, LOGIN_COOKIES.session_cache.split('.')[1] as string, 'd1']) assert.ok(!text.includes(value), `no cookie value reaches the page: ${value}`)
+  const sent = upstream.received.slice(since).find((entry) => entry.url === '/api/session-cached/login?ttl=8')
+  assert.equal(sent?.headers['user-agent'], 'phone')
+  assert.equal(sent?.headers.cookie, undefined)
+
+  const held = JSON.parse(text) as { login: { user: { username: string } }; credential: Receipt; refresh: Receipt | null }
+  assert.equal(held.login.user.username, 'alice')
+  assert.equal(held.refresh, null)
+  assert.deepEqual(held.credential.cookies, [
+    { name: 'sid_cached', length: LOGIN_COOKIES.sid_cached.length },
+    { name: 'session_cache', length: LOGIN_COOKIES.session_cache.length },
+  ])
+  assert.equal(held.credential.expiresAt, new Date(LOGIN_COOKIES.exp * 1000).toISOString())
+
+  // The device's own list of logins, then its /me: both credential cookies as the API set them, nothing else it set.
+  for (const target of ['sessions', 'me']) {
+    const { status, sent: replayed } = await replay('session-cached', target, { kind: 'cookies', id: held.credential.id })
+    assert.equal(status, 200, target)
+    assert.equal(replayed?.headers.cookie, `sid_cached=${LOGIN_COOKIES.sid_cached}; session_cache=${LOGIN_COOKIES.session_cache}`, target)
+  }
+  assert.equal((await replay('session-cached', 'refresh', { kind: 'cookies', id: held.credential.id })).status, 400, 'session-cached has no refresh route')
+})
+
+test("a login shared with this browser: the browser gets the API's Set-Cookie, the thief a copy of the refresh token that the page knows by its receipt alone", async () => {
+  const response = await loginElsewhere({ strategy: 'jwt', share: true })
+  assert.equal(response.status, 200)
+  assert.ok(response.headers.getSetCookie().some((line) => line.startsWith(`rt=${LOGIN_COOKIES.rt};`)), 'the login is this browser’s')
+  const text = await response.text()
+  assert.ok(!text.includes(LOGIN_COOKIES.rt), 'the page never reads the refresh token')
+  const held = JSON.parse(text) as { credential: { kind: string; token: string; expiresAt: string }; refresh: Receipt }
+  // A bearer token is the login's answer itself, which its client reads by design.
+  assert.deepEqual(held.credential, { kind: 'bearer', token: LOGIN_COOKIES.accessToken, expiresAt: new Date(LOGIN_COOKIES.exp * 1000).toISOString() })
+  assert.deepEqual(held.refresh.cookies, [{ name: 'rt', length: LOGIN_COOKIES.rt.length }])
+  assert.equal(held.refresh.expiresAt, null)
+
+  const { status, sent } = await replay('jwt', 'refresh', { kind: 'cookies', id: held.refresh.id })
+  assert.equal(status, 200)
+  assert.equal(sent?.method, 'POST')
+  assert.equal(sent?.headers.cookie, `rt=${LOGIN_COOKIES.rt}`)
+  assert.equal((await replay('jwt-denylist', 'refresh', { kind: 'cookies', id: held.refresh.id })).status, 400, 'a receipt is good for its own strategy only')
+})
+
+test('the thief takes no cookie value from a page: only a receipt, a bearer token, or what a script reads in document.cookie', async () => {
+  const at = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln'
+  for (const credential of [
+    { kind: 'cookies', cookies: { sid: 's%3Aplanted.sig' } },
+    { kind: 'cookie', name: 'rt', value: 'planted' },
+    { kind: 'cookies', id: '00000000-0000-4000-8000-000000000000' },
+  ]) {
+    assert.equal((await replay('session', 'me', credential)).status, 400, JSON.stringify(credential))
+  }
+  // document.cookie holds no HttpOnly cookie: what is there goes on only if it is the strategy's credential.
+  const readable = await replay('jwt-cookie', 'me', { kind: 'document.cookie', value: 'theme=dark' })
+  assert.equal(readable.status, 200)
+  assert.equal(readable.sent?.headers.cookie, undefined)
+  assert.equal((await replay('jwt-cookie', 'me', { kind: 'document.cookie', value: `theme=dark; at=${at}` })).sent?.headers.cookie, `at=${at}`)
+  assert.equal((await replay('jwt', 'me', { kind: 'document.cookie', value: `at=${at}` })).status, 400, 'only for the strategies whose credential is a cookie')
 })

@@ -16,6 +16,18 @@ export interface Received {
   closed: Promise<number>
 }
 
+const jwtShaped = (claims: object) => `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2lnbmF0dXJl`
+const exp = Math.floor(Date.now() / 1000) + 600
+
+/** What the upstream's logins set: values a test can look for (one URL-encoded, as a signed session id is). */
+export const LOGIN_COOKIES = {
+  exp,
+  sid_cached: 's%3Aupstream-session.c2lnbg',
+  session_cache: jwtShaped({ sub: 'alice', exp }),
+  rt: 'upstream-refresh-token.c2lnbg',
+  accessToken: jwtShaped({ sub: 'alice', aud: 'jwt', exp }),
+}
+
 export interface Upstream {
   url: string
   received: Received[]
@@ -28,6 +40,8 @@ export interface Upstream {
  * - `/api/cut`: starts an answer, then drops the connection
  * - `/api/slow`: answers after 5 s
  * - `/api/health`: a healthy API, for the pages' store health
+ * - `/api/session-cached/login`, `/api/jwt/login`: a login as the API answers it, with the cookies of
+ *   `LOGIN_COOKIES` (and a device cookie, and one it clears)
  */
 export async function startUpstream(): Promise<Upstream> {
   const received: Received[] = []
@@ -62,6 +76,24 @@ export async function startUpstream(): Promise<Upstream> {
       return
     }
     req.on('end', () => {
+      const login = /^\/api\/(session-cached|jwt)\/login(?:\?|$)/.exec(req.url ?? '')?.[1]
+      if (login) {
+        const user = { id: 1, username: 'alice', role: 'user' }
+        const cookies =
+          login === 'jwt'
+            ? [`rt=${LOGIN_COOKIES.rt}; Path=/api/jwt/refresh; HttpOnly; SameSite=Strict`]
+            : [`sid_cached=${LOGIN_COOKIES.sid_cached}; Path=/; HttpOnly; SameSite=Lax`, `session_cache=${LOGIN_COOKIES.session_cache}; Path=/; HttpOnly; SameSite=Lax`]
+        res.writeHead(200, [
+          ['content-type', 'application/json'],
+          ['x-request-id', 'login-1'],
+          ...cookies.map((cookie) => ['set-cookie', cookie]),
+          ['set-cookie', 'device_alice=d1; Path=/api; HttpOnly'],
+          ['set-cookie', 'sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT'],
+        ].flat())
+        const token = login === 'jwt' ? { accessToken: LOGIN_COOKIES.accessToken, accessTokenExpiresAt: new Date(LOGIN_COOKIES.exp * 1000).toISOString() } : {}
+        res.end(JSON.stringify({ user, strategy: login, ...token }))
+        return
+      }
       if (req.url === '/api/health') {
         res.writeHead(200, { 'content-type': 'application/json' })
         res.end(JSON.stringify({ status: 'ok', redis: 'up', postgres: 'up' }))

@@ -4,6 +4,7 @@ import {
   REPLICA_HEADER,
   REPLICA_PIN_HEADER,
   type ErrorBody,
+  type LoginResponse,
   type ServerTimingEntry,
   type StrategyName,
 } from '@lab/contracts'
@@ -25,11 +26,14 @@ export interface StolenCookies {
 /** A credential captured by the "attacker" and sent again later: a bearer token the page itself held, or pocketed cookies. */
 export type StolenCredential = StolenCookies | { kind: 'bearer'; token: string; expiresAt: string | null }
 
+/** What the thief replays a credential against: a protected route, the list of logins, or the refresh route with a refresh token. */
+export type ReplayTarget = 'me' | 'admin' | 'sessions' | 'refresh'
+
 /** One request as the lab shows it: what was sent, what came back, and what it cost. */
 export interface ApiCall<T = unknown> {
   /** local id, unique on this page */
   id: string
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'DELETE'
   path: string
   /** who sent it: this browser, or the web server replaying a stolen credential */
   via: 'browser' | 'attacker'
@@ -52,12 +56,14 @@ export interface ApiCall<T = unknown> {
 }
 
 export interface ApiOptions {
-  method?: 'GET' | 'POST'
+  method?: 'GET' | 'POST' | 'DELETE'
   json?: unknown
   /** sent as `Authorization: Bearer …` */
   token?: string | null
   /** the API replica the load balancer must send it to, instead of the next in turn */
   replica?: string
+  /** `omit`: neither send nor keep this browser's cookies (a second person in the same page, e.g. an admin) */
+  credentials?: 'omit'
 }
 
 let sequence = 0
@@ -67,7 +73,7 @@ async function send<T>(url: string, init: RequestInit, meta: Pick<ApiCall, 'meth
   const start = performance.now()
   const id = `${startedAt}-${++sequence}`
   try {
-    const response = await fetch(url, { ...init, cache: 'no-store', credentials: 'same-origin' })
+    const response = await fetch(url, { credentials: 'same-origin', ...init, cache: 'no-store' })
     const text = await response.text()
     const latencyMs = performance.now() - start
     const parsed: unknown = text ? JSON.parse(text) : null
@@ -109,12 +115,13 @@ async function send<T>(url: string, init: RequestInit, meta: Pick<ApiCall, 'meth
 }
 
 /** Every call the browser makes to the API (same origin, proxied to it by the web server). */
-export function apiFetch<T = unknown>(path: `/api/${string}`, { method = 'GET', json, token, replica }: ApiOptions = {}): Promise<ApiCall<T>> {
+export function apiFetch<T = unknown>(path: `/api/${string}`, { method = 'GET', json, token, replica, credentials }: ApiOptions = {}): Promise<ApiCall<T>> {
   const headers: Record<string, string> = {}
   if (replica) headers[REPLICA_PIN_HEADER] = replica
   if (json !== undefined) headers['content-type'] = 'application/json'
   if (token) headers.authorization = `Bearer ${token}`
-  return send<T>(path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) }, { method, path, via: 'browser' })
+  const body = json === undefined ? undefined : JSON.stringify(json)
+  return send<T>(path, { method, headers, body, ...(credentials && { credentials }) }, { method, path, via: 'browser' })
 }
 
 /**
@@ -145,10 +152,42 @@ export function describeStolen(stolen: StolenCredential): string {
 }
 
 /** Sends a stolen credential to the API from the web server, not from this browser (see app/attacker/replay). */
-export function replayStolen<T = unknown>(strategy: StrategyName, target: 'me' | 'admin', credential: StolenCredential): Promise<ApiCall<T>> {
+export function replayStolen<T = unknown>(strategy: StrategyName, target: ReplayTarget, credential: StolenCredential): Promise<ApiCall<T>> {
   return send<T>(
     '/attacker/replay',
     { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ strategy, target, credential }) },
-    { method: 'GET', path: `/api/${strategy}/${target}`, via: 'attacker' },
+    { method: target === 'refresh' ? 'POST' : 'GET', path: `/api/${strategy}/${target}`, via: 'attacker' },
+  )
+}
+
+/**
+ * A login made elsewhere, as the thief holds it (see app/attacker/login): the API's answer, and
+ * what its client was given to send again, the cookies among it as receipts for the thief's pocket.
+ */
+export interface LoginElsewhere {
+  login: LoginResponse
+  /** what the login's requests carry: its bearer token, or its credential cookies (session-cached's two) */
+  credential: StolenCredential | null
+  /** its refresh token (cookie rt), for the strategies that have one: it travels to the refresh route alone */
+  refresh: StolenCookies | null
+}
+
+export interface LoginElsewhereOptions {
+  strategy: StrategyName
+  user: { username: string; password: string }
+  /** the other client's User-Agent, which the API lists as the login's device; this browser's when `share` */
+  device?: string
+  /** seconds its access token or cached copy lives (demo `?ttl=`) */
+  ttl?: number
+  /** the login's cookies go to this browser too: the login is this browser's, and the thief keeps a copy */
+  share?: boolean
+}
+
+/** Logs in from the web server, as another device (or a thief copying the login's response) would. */
+export function loginElsewhere({ strategy, user, device, ttl, share }: LoginElsewhereOptions): Promise<ApiCall<LoginElsewhere>> {
+  return send<LoginElsewhere>(
+    '/attacker/login',
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ strategy, ...user, device, ttl, share }) },
+    { method: 'POST', path: `/api/${strategy}/login`, via: 'attacker' },
   )
 }

@@ -1,8 +1,9 @@
 import 'server-only'
 import { randomUUID } from 'node:crypto'
-import { ACCESS_TOKEN_COOKIE, SESSION_CACHE_COOKIE, SESSION_COOKIE } from '@lab/contracts'
+import { ACCESS_TOKEN_COOKIE, AUTH_REASON_HEADER, REFRESH_COOKIE, REPLICA_HEADER, SESSION_CACHE_COOKIE, SESSION_COOKIE, type StrategyName } from '@lab/contracts'
+import { parse as parseSetCookie } from 'set-cookie-parser'
 import type { StolenCookies } from './api'
-import type { CookieStrategy } from './strategies'
+import { isCookieStrategy, isRefreshStrategy, type CookieStrategy } from './strategies'
 
 /** What a thief must take to be each cookie strategy's user: everything its requests carry. */
 export const CREDENTIAL_COOKIES: Record<CookieStrategy, readonly string[]> = {
@@ -13,7 +14,7 @@ export const CREDENTIAL_COOKIES: Record<CookieStrategy, readonly string[]> = {
 }
 
 interface Loot {
-  strategy: CookieStrategy
+  strategy: StrategyName
   cookies: Array<{ name: string; value: string }>
 }
 
@@ -55,7 +56,7 @@ export function credentialIn(strategy: CookieStrategy, header: string | null): L
 }
 
 /** Pockets the cookies, and returns the receipt the page may see: names, sizes, expiry, never a value. */
-export function pocketLoot(strategy: CookieStrategy, cookies: Loot['cookies']): StolenCookies {
+export function pocketLoot(strategy: StrategyName, cookies: Loot['cookies']): StolenCookies {
   const kept = pocket()
   const id = randomUUID()
   kept.set(id, { strategy, cookies })
@@ -73,4 +74,45 @@ export function pocketLoot(strategy: CookieStrategy, cookies: Loot['cookies']): 
 export function lootFor(strategy: string, id: string): Loot['cookies'] | null {
   const loot = pocket().get(id)
   return loot?.strategy === strategy ? loot.cookies : null
+}
+
+/**
+ * Pockets what the API set for a login the web server made (app/attacker/login): the strategy's
+ * credential cookies, and, under its own receipt, the refresh token, which a client sends to the
+ * refresh route alone. A cookie the answer clears is not taken.
+ */
+export function pocketLogin(strategy: StrategyName, setCookies: string[]): { credential: StolenCookies | null; refresh: StolenCookies | null } {
+  const now = Date.now()
+  const set = new Map(
+    // Raw values, as a browser would send them back.
+    parseSetCookie(setCookies, { decodeValues: false })
+      .filter(({ value, maxAge, expires }) => value !== '' && !(maxAge !== undefined && maxAge <= 0) && !(expires && expires.getTime() <= now))
+      .map(({ name, value }) => [name, value]),
+  )
+  const take = (names: readonly string[]) => {
+    const cookies = names.map((name) => ({ name, value: set.get(name) ?? '' }))
+    return cookies.every(({ value }) => value !== '') ? pocketLoot(strategy, cookies) : null
+  }
+  return {
+    credential: isCookieStrategy(strategy) ? take(CREDENTIAL_COOKIES[strategy]) : null,
+    refresh: isRefreshStrategy(strategy) ? take([REFRESH_COOKIE]) : null,
+  }
+}
+
+/** An error of the thief's routes, in the lab's one error format. */
+export function problem(status: number, code: string, error: string, message: string): Response {
+  return Response.json({ statusCode: status, code, error, message }, { status, headers: { 'cache-control': 'no-store' } })
+}
+
+/**
+ * The headers of the API's answer to the thief that the page sees with it: the request id,
+ * Server-Timing, the replica and the demo's refusal reason; never Set-Cookie, which is the thief's.
+ */
+export function passedOn(upstream: Response): Headers {
+  const headers = new Headers({ 'content-type': upstream.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' })
+  for (const name of ['x-request-id', 'server-timing', REPLICA_HEADER, AUTH_REASON_HEADER]) {
+    const value = upstream.headers.get(name)
+    if (value !== null) headers.set(name, value)
+  }
+  return headers
 }

@@ -4,10 +4,11 @@
 
 /**
  * app/(demo)/: the thief's routes (attacker), bench runs, and the views built on API routes that
- * exist in the demo profile only (outage: the Redis pause; range; replicas; verdict: the thief, ?ttl= logins and the
- * Redis pause; workshop: the range).
+ * exist in the demo profile only (outage: the Redis pause; range; replicas; workshop: the range;
+ * token-storage: a simulated XSS and the thief; two-tabs: strict refresh on request, the thief;
+ * verdict: the thief, ?ttl= logins and the Redis pause).
  */
-export const DEMO_ONLY_PATHS = ['/attacker', '/bench', '/outage', '/range', '/replicas', '/verdict', '/workshop'] as const
+export const DEMO_ONLY_PATHS = ['/attacker', '/bench', '/outage', '/range', '/replicas', '/workshop', '/token-storage', '/two-tabs', '/verdict'] as const
 
 /** Whether a normalized path (no dot segments, single slashes) is, or is under, a demo-only path. */
 export function isDemoOnly(pathname: string): boolean {

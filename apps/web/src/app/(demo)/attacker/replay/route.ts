@@ -1,17 +1,22 @@
-import { AUTH_REASON_HEADER, isStrategyName, REPLICA_HEADER } from '@lab/contracts'
+import { isStrategyName, type StrategyName } from '@lab/contracts'
+import type { ReplayTarget } from '@/lib/api'
 import { env } from '@/lib/env'
-import { lootFor } from '@/lib/thief'
+import { isCookieStrategy, isRefreshStrategy } from '@/lib/strategies'
+import { credentialIn, lootFor, passedOn, problem } from '@/lib/thief'
 
 export const dynamic = 'force-dynamic'
 
 const TOKEN = /^[\w-]*\.[\w-]*\.[\w-]*$/
 const LOOT_ID = /^[0-9a-f-]{36}$/
 
-const problem = (status: number, code: string, error: string, message: string) => Response.json({ statusCode: status, code, error, message }, { status })
-
-/** The headers that carry a stolen credential: a bearer token the page holds, or cookies from the thief's pocket. */
-function credentialHeaders(strategy: string, value: unknown): Record<string, string> | null {
-  const credential = value as Partial<{ kind: string; token: string; id: string }> | null
+/**
+ * The headers that carry a stolen credential: a bearer token the page holds, cookies from the
+ * thief's pocket by their receipt, or what a script read from `document.cookie` (the token-storage
+ * view's simulated XSS, exfiltrating what any script can read: of it, only the strategy's credential
+ * cookies are sent on, which are HttpOnly and so never there).
+ */
+function credentialHeaders(strategy: StrategyName, value: unknown): Record<string, string> | null {
+  const credential = value as Partial<{ kind: string; token: string; id: string; value: string }> | null
   if (credential?.kind === 'bearer' && typeof credential.token === 'string' && credential.token.length < 4096 && TOKEN.test(credential.token)) {
     return { authorization: `Bearer ${credential.token}` }
   }
@@ -19,32 +24,43 @@ function credentialHeaders(strategy: string, value: unknown): Record<string, str
     const cookies = lootFor(strategy, credential.id)
     return cookies && { cookie: cookies.map(({ name, value }) => `${name}=${value}`).join('; ') }
   }
+  if (credential?.kind === 'document.cookie' && typeof credential.value === 'string' && credential.value.length < 4096 && isCookieStrategy(strategy)) {
+    const cookies = credentialIn(strategy, credential.value)
+    return cookies ? { cookie: cookies.map(({ name, value }) => `${name}=${value}`).join('; ') } : {}
+  }
   return null
+}
+
+/** A protected route, the list of logins, or, for the strategies that have one, the refresh route. */
+function targetOf(value: unknown, strategy: StrategyName): ReplayTarget | null {
+  if (value === 'me' || value === 'admin' || value === 'sessions') return value
+  return value === 'refresh' && isRefreshStrategy(strategy) ? value : null
 }
 
 /**
  * Replays a stolen credential from this server, as an attacker would from their own machine: a fresh
  * client with no cookie jar, which sends only what was stolen (every cookie of it: both of
  * `session-cached`'s). The API's answer comes back as it is (status, error body, `x-request-id`,
- * `Server-Timing`, the replica, the demo's refusal reason); its Set-Cookie never reaches the browser.
+ * `Server-Timing`, the replica, the demo's refusal reason); its Set-Cookie (a rotated refresh token,
+ * a new session copy) never reaches the browser.
  */
 export async function POST(request: Request): Promise<Response> {
   const body = (await request.json().catch(() => null)) as { strategy?: unknown; target?: unknown; credential?: unknown } | null
   const strategy = typeof body?.strategy === 'string' && isStrategyName(body.strategy) ? body.strategy : null
-  const target = body?.target === 'me' || body?.target === 'admin' ? body.target : null
+  const target = strategy && targetOf(body?.target, strategy)
   if (!strategy || !target) return problem(400, 'BAD_REQUEST', 'Bad Request', 'strategy, target and credential required')
   const headers = credentialHeaders(strategy, body?.credential)
   if (!headers) return problem(400, 'BAD_REQUEST', 'Bad Request', 'a bearer token, or the receipt of cookies this thief holds for that strategy, required')
   let upstream: Response
   try {
-    upstream = await fetch(`${env.apiUrl}/api/${strategy}/${target}`, { headers, cache: 'no-store', signal: AbortSignal.timeout(10_000) })
+    upstream = await fetch(`${env.apiUrl}/api/${strategy}/${target}`, {
+      method: target === 'refresh' ? 'POST' : 'GET',
+      headers,
+      cache: 'no-store',
+      signal: AbortSignal.timeout(10_000),
+    })
   } catch {
     return problem(502, 'API_UNREACHABLE', 'Bad Gateway', 'The web lab cannot reach the API')
   }
-  const passed = new Headers({ 'content-type': upstream.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' })
-  for (const name of ['x-request-id', 'server-timing', REPLICA_HEADER, AUTH_REASON_HEADER]) {
-    const value = upstream.headers.get(name)
-    if (value !== null) passed.set(name, value)
-  }
-  return new Response(await upstream.text(), { status: upstream.status, headers: passed })
+  return new Response(await upstream.text(), { status: upstream.status, headers: passedOn(upstream) })
 }
