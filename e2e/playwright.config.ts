@@ -42,7 +42,9 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list']],
+  // Beside the comparison report: Playwright's HTML report of every test, with the trace, screenshot and
+  // downloads of any that failed, in report/html/ (report/README.md links to it). Never opened by itself.
+  reporter: [['list'], ['html', { outputFolder: 'report/html', open: 'never' }]],
   // The comparison report (Markdown + screenshots) goes to report/, rebuilt on every run.
   globalSetup: './reporting/clear-report.ts',
   globalTeardown: './reporting/write-report.ts',

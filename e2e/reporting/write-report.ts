@@ -15,6 +15,9 @@ export default function writeReport() {
     `Written by the Playwright suite on ${new Date().toISOString()} (Chromium, built API and web lab, real Redis and Postgres).`,
     'Every cell is read from the page during the run.',
     '',
+    "Playwright's own HTML report of the same run, every test with its steps (and, for a test that failed, its trace and screenshot): " +
+      '[html/index.html](html/index.html); open it with `pnpm --filter @lab/e2e exec playwright show-report report/html`.',
+    '',
   ]
   for (const journey of journeys) {
     const rows = observations.filter((o) => o.journey === journey)

@@ -1,4 +1,5 @@
 import { expect, test } from '../lab-test.ts'
+import { downloadExports, importFresh } from '../exports.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 /** Each strategy and its limit probe inside the API, as lab-bench/2 pairs them. */
@@ -15,7 +16,7 @@ const ROUTES = ['baseline', ...Object.entries(STRATEGY_PROBES).flat()]
 /** Measured each round: those, plus the bare process's baseline and one bare probe per strategy (the physical limits). */
 const TARGETS_PER_ROUND = ROUTES.length + 1 + Object.keys(STRATEGY_PROBES).length
 
-test('bench: a short run started from the page shows its progress, then a row per strategy and probe with measured ratios', async ({ page }) => {
+test('bench: a short run started from the page shows its progress, then a row per strategy and probe with measured ratios; it exports, and imports back the same', async ({ page, browser, baseURL }) => {
   // The page's run is ≈ 70 s of load (3 rounds × 20 targets × 1 s, a warm-up, seeding).
   test.setTimeout(240_000)
   await page.goto('/bench')
@@ -69,6 +70,16 @@ test('bench: a short run started from the page shows its progress, then a row pe
   }
   await expect(run.getByTestId('bench-not-judged')).toBeVisible()
   await expect(run.getByTestId('bench-platform-tax')).toContainText(/Platform tax: -?\d+ µs of CPU per request/)
+
+  // The run taken away and brought back: the same tables, in a fresh browser.
+  const { jsonPath, markdown } = await downloadExports(page, 'bench')
+  expect(markdown).toContain('A short run started from the lab')
+  expect(markdown).toContain('# Benchmark: each strategy against the physical limit')
+  const tables = (on: typeof page) => on.getByTestId('bench-report-run').locator('table').allInnerTexts()
+  const imported = await importFresh(browser, baseURL as string, '/bench', 'bench', jsonPath)
+  await expect(imported.getByTestId('bench-report-run')).toHaveAttribute('data-imported', 'true')
+  expect(await tables(imported)).toEqual(await tables(page))
+  await imported.context().close()
 
   const shot = screenshotPath('bench')
   await page.screenshot({ path: shot.path, fullPage: true })

@@ -16,6 +16,8 @@ interface View {
   baseURL?: string
   /** does what the view is for, and returns its live result: what must be on screen */
   act(page: Page): Promise<Locator[]>
+  /** a run that takes most of a minute, twice */
+  slow?: boolean
 }
 
 const VIEWS: View[] = [
@@ -41,6 +43,30 @@ const VIEWS: View[] = [
       for (const strategy of ['session', 'session-pg', 'jwt-denylist']) await expect(page.getByTestId(`revocation-${strategy}`)).toHaveAttribute('data-verdict', 'rejected-immediately')
       for (const strategy of ['session-cached', 'jwt', 'jwt-cookie']) await expect(page.getByTestId(`revocation-${strategy}`)).toHaveAttribute('data-verdict', 'accepted')
       return [page.getByTestId('revocation-result')]
+    },
+  },
+  {
+    name: 'inspector',
+    path: '/inspector',
+    async act(page) {
+      await page.getByTestId('login-jwt').click()
+      await expect(page.getByTestId('payload-json')).toContainText('"role": "user"')
+      await page.getByRole('button', { name: 'role → admin' }).click()
+      await page.getByTestId('send-edited').click()
+      await expect(page.getByTestId('verdict')).toHaveAttribute('data-status', '401')
+      return [page.getByTestId('signature-status'), page.getByTestId('verdict')]
+    },
+  },
+  {
+    name: 'verdict',
+    path: '/verdict',
+    slow: true,
+    async act(page) {
+      // The page streams in behind a loading state (it asks the API for its replicas): one button once it has.
+      await expect(page.getByTestId('run-verdict')).toHaveCount(1)
+      await page.getByTestId('run-verdict').click()
+      await expect(page.getByTestId('verdict-table')).toHaveAttribute('data-finished', 'true', { timeout: 90_000 })
+      return [page.getByTestId('verdict-table')]
     },
   },
   {
@@ -153,6 +179,7 @@ const headerHeight = (page: Page) => page.locator('.site-header').evaluate((head
 
 for (const view of VIEWS) {
   test(`${view.name}: at 1280×720 in presenter mode its lesson and live result fit one screen; at 390 px nothing is off-screen`, async ({ page }) => {
+    if (view.slow) test.setTimeout(240_000)
     const url = new URL(view.path, view.baseURL ?? test.info().project.use.baseURL).href
     await page.setViewportSize(PROJECTOR)
     await openView(page, url)

@@ -90,6 +90,9 @@ export function serverOptions(config: Pick<AppConfig, 'logLevel' | 'trustProxy' 
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: 16 * 1024,
+    // Starting waits on stores (migrations behind other replicas' lock, seeding argon2 hashes): on a
+    // busy 2-core machine that outlasted Fastify's default of 10 s.
+    pluginTimeout: 30_000,
     requestTimeout: REQUEST_TIMEOUT_MS,
     // Node checks these on an interval (30 s by default), so a trickled request is cut within a second of its limit.
     http: { headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },

@@ -53,10 +53,11 @@ export async function buildApp(t: TestContext, overrides: Partial<AppConfig> = {
   const options = serverOptions(config)
   if (logs) options.logger = { ...(options.logger as object), stream: { write: (line: string) => logs.push(line) } }
   const fastify = Fastify(options)
+  // Closed even when it fails to start: a half-started app's store clients would keep the test process alive.
+  t.after(() => fastify.close())
   // Unwrapped so the tests can reach the app's decorators (pg, redis), as in fastify/demo's helper.
   await fastify.register(fp(app), { config })
   await fastify.ready()
-  t.after(() => fastify.close())
   return fastify
 }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { API_PATH_THIEF, isDemoOnly } from '../src/lib/views.ts'
+import { API_PATH_THIEF, JWKS_PATH, isDemoOnly } from '../src/lib/views.ts'
 import { createApiProxy } from './api-proxy.ts'
 import { rawProblem, sendProblem } from './problem.ts'
 import { pageHeaders } from './security-headers.ts'
@@ -45,7 +45,7 @@ export function createOrigin({ apiUrl, next, demo, publicScheme = 'http', reques
     inFlight.set(req.socket, res)
     const url = req.url ?? '/'
     if (demo && url.startsWith(API_PATH_THIEF.path) && routedPath(url) === API_PATH_THIEF.path) req.url = API_PATH_THIEF.route
-    else if (url.startsWith('/api/')) return proxy(req, res)
+    else if (url.startsWith('/api/') || (url.startsWith(JWKS_PATH) && routedPath(url) === JWKS_PATH)) return proxy(req, res)
     // Decided here, before Next, so that in production no demo-only page or route runs at all.
     if (!demo) {
       const path = routedPath(url)

@@ -125,6 +125,17 @@ test("the API's response reaches the browser with the API's own headers, cookies
   assert.notEqual(headers['keep-alive'], 'timeout=72')
 })
 
+test("the API's public keys are proxied from the well-known path, and nothing else there is", async () => {
+  const since = upstream.received.length
+  const jwks = await send('/.well-known/jwks.json')
+  assert.equal(jwks.status, 200)
+  assert.equal((await arrival('/.well-known/jwks.json', since)).method, 'GET')
+  for (const path of ['/.well-known/jwks.json/../security.txt', '/.well-known/jwks.jsonx', '/.well-known/security.txt']) {
+    assert.equal((await send(path)).body, 'a page', path)
+  }
+  assert.ok(!upstream.received.slice(since + 1).some((entry) => entry.url.startsWith('/.well-known/')), 'no other well-known path reached the API')
+})
+
 test('a body within the limit streams to the API whole', async () => {
   const body = Buffer.alloc(BODY_LIMIT, 'a')
   const { status, body: answer } = await send('/api/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body })

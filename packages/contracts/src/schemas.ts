@@ -144,6 +144,21 @@ export const AUTH_REJECTION_REASONS = [
 export type AuthRejectionReason = (typeof AUTH_REJECTION_REASONS)[number]
 export const AUTH_REASON_HEADER = 'x-auth-reason'
 
+/**
+ * `POST /api/lab/token-signature`, demo profile only: the signature of a token checked alone, with
+ * the server's own keys, as access-token verification checks it before any claim. The token
+ * inspector asks it because an HS256 secret never leaves the server; `reason` is why not.
+ */
+export const TokenSignatureBodySchema = Type.Object({ token: Type.String({ minLength: 1, maxLength: 16_384 }) }, { additionalProperties: false })
+export const TokenSignatureCheckSchema = Type.Object({
+  algorithm: Type.Enum(['HS256', 'EdDSA']),
+  valid: Type.Boolean(),
+  reason: Type.Union([Type.Enum(AUTH_REJECTION_REASONS), Type.Null()]),
+  /** the key that verified it (EdDSA: its kid), or the key the token names */
+  kid: Type.Union([Type.String(), Type.Null()]),
+})
+export type TokenSignatureCheck = Static<typeof TokenSignatureCheckSchema>
+
 export const ErrorBodySchema = Type.Object({
   statusCode: Type.Integer(),
   code: Type.Enum(ERROR_CODES),

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ErrorBodySchema } from '@lab/contracts'
+import { ErrorBodySchema, TokenSignatureBodySchema, TokenSignatureCheckSchema } from '@lab/contracts'
 import { RateLimitedError, StoreUnavailableError } from '../errors.ts'
+import { checkSignature } from '../strategies/jwt/access-token.ts'
 
 const PauseBodySchema = Type.Object(
   { ms: Type.Integer({ minimum: 1000, maximum: 10_000, description: 'how long Redis stays paused' }) },
@@ -11,7 +12,8 @@ const PauseBodySchema = Type.Object(
 
 /**
  * Lab-only controls, registered in the demo profile only: the web lab's outage view pauses Redis
- * with Redis's own `CLIENT PAUSE <ms> ALL`, so every client (the API's included) waits for it.
+ * with Redis's own `CLIENT PAUSE <ms> ALL`, so every client (the API's included) waits for it; the
+ * token inspector asks whether a token's signature verifies with the server's key.
  */
 export default async function labRoutes(fastify: FastifyInstance) {
   if (fastify.config.profile !== 'demo') return
@@ -39,5 +41,12 @@ export default async function labRoutes(fastify: FastifyInstance) {
       request.log.warn(`lab: Redis paused for ${request.body.ms} ms`)
       return reply.code(204).send(null)
     },
+  )
+
+  // Claims unread: the inspector shows them itself, and a real call to a strategy says what it makes of them.
+  fastify.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/lab/token-signature',
+    { schema: { body: TokenSignatureBodySchema, response: { 200: TokenSignatureCheckSchema, '4xx': ErrorBodySchema } } },
+    async (request) => ({ algorithm: fastify.signingKeys.algorithm, ...checkSignature(fastify.signingKeys, request.body.token) }),
   )
 }

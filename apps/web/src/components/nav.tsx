@@ -16,6 +16,7 @@ const VIEWS: ReadonlyArray<{ href: ViewPath; label: string }> = [
   { href: '/devices', label: 'Devices' },
   { href: '/workshop', label: 'Workshop' },
   { href: '/bench', label: 'Bench' },
+  { href: '/verdict', label: 'Verdict' },
 ]
 
 export function Nav() {

@@ -1,5 +1,5 @@
 'use client'
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react'
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { RequestRecord } from '@lab/contracts'
 
 type StreamState = 'connecting' | 'live' | 'lost'
@@ -8,6 +8,8 @@ interface RecordsValue {
   state: StreamState
   /** the live record of a request, by its `x-request-id`; undefined until it arrives */
   get: (requestId: string | null) => RequestRecord | undefined
+  /** records that arrived elsewhere: an imported export's, shown as they were */
+  add: (records: RequestRecord[]) => void
 }
 
 const RecordsContext = createContext<RecordsValue | null>(null)
@@ -23,6 +25,12 @@ export function RecordsProvider({ live, children }: { live: boolean; children: R
   const records = useRef(new Map<string, RequestRecord>())
   const [state, setState] = useState<StreamState>('connecting')
   const [, setVersion] = useState(0)
+  const add = useCallback((arrived: RequestRecord[]) => {
+    const map = records.current
+    for (const record of arrived) map.set(record.requestId, record)
+    while (map.size > KEPT) map.delete(map.keys().next().value as string)
+    setVersion((version) => version + 1)
+  }, [])
 
   useEffect(() => {
     if (!live) return
@@ -30,18 +38,12 @@ export function RecordsProvider({ live, children }: { live: boolean; children: R
     source.onopen = () => setState('live')
     // EventSource reconnects by itself; say so meanwhile.
     source.onerror = () => setState(source.readyState === EventSource.CLOSED ? 'lost' : 'connecting')
-    source.addEventListener('record', (event) => {
-      const record = JSON.parse((event as MessageEvent<string>).data) as RequestRecord
-      const map = records.current
-      map.set(record.requestId, record)
-      if (map.size > KEPT) map.delete(map.keys().next().value as string)
-      setVersion((version) => version + 1)
-    })
+    source.addEventListener('record', (event) => add([JSON.parse((event as MessageEvent<string>).data) as RequestRecord]))
     return () => source.close()
-  }, [live])
+  }, [live, add])
 
   const get = (requestId: string | null) => (requestId === null ? undefined : records.current.get(requestId))
-  return <RecordsContext value={{ state, get }}>{children}</RecordsContext>
+  return <RecordsContext value={{ state, get, add }}>{children}</RecordsContext>
 }
 
 export function useRecords(): RecordsValue {

@@ -1,6 +1,8 @@
 // Running totals of a Compare pane, per kind of request: what a logged-in user pays on every request
 // stands apart from the rarer login, refresh and logout. Plain TypeScript, run by the web tests.
-import type { RequestKind } from './commands'
+import type { ApiCall } from './api'
+import { requestKind, type RequestKind } from './commands.ts'
+import type { Measured } from './round-trips'
 
 export interface Sample {
   kind: RequestKind
@@ -23,6 +25,18 @@ export interface KindTotal {
 }
 
 export const KINDS = ['authenticated', 'login', 'refresh', 'logout'] as const satisfies readonly RequestKind[]
+
+/** A request as the totals count it. One that presented no credential at all costs nothing to check: not what a logged-in user pays. */
+export function sampleOf(call: ApiCall, measured: Measured): Sample {
+  return {
+    kind: call.errorCode === 'AUTH_MISSING' ? 'other' : requestKind(call.path),
+    redis: measured.redis,
+    pg: measured.pg,
+    authMs: measured.authMs,
+    serverMs: measured.serverMs,
+    latencyMs: call.latencyMs,
+  }
+}
 
 export function median(values: number[]): number | null {
   if (values.length === 0) return null

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { AuthRejectionReason, StrategyName, User } from '@lab/contracts'
-import { authExpired, authInvalid, authMissing } from '../../errors.ts'
+import { AppError, authExpired, authInvalid, authMissing } from '../../errors.ts'
 import type { SigningKeys } from '../../plugins/app/signing-keys.ts'
 import type { AccessGrant } from '../types.ts'
 
@@ -91,6 +91,27 @@ const REASONS: Record<string, AuthRejectionReason> = {
   FAST_JWT_INVALID_CLAIM_TYPE: 'BAD_CLAIM_TYPE',
 }
 
+/** Why fast-jwt or the key ring refused a token, as a reason code; anything unnamed is a key the server never issued. */
+function reasonOf(error: unknown): AuthRejectionReason {
+  const code = (error as { code?: unknown }).code
+  return (typeof code === 'string' ? REASONS[code] : undefined) ?? 'UNKNOWN_KEY'
+}
+
+/**
+ * The token's signature alone, checked as `AccessTokens.verify` checks it before any claim: its
+ * shape, the pinned algorithm, a key the server issued. Demo profile only (routes/lab.ts).
+ */
+export function checkSignature(keys: SigningKeys, token: string): { valid: boolean; reason: AuthRejectionReason | null; kid: string | null } {
+  const kid = keys.algorithm === 'EdDSA' ? keyIdOf(token) : undefined
+  const named = typeof kid === 'string' ? kid : null
+  try {
+    keys.verifySignature(checkShape(token), kid)
+    return { valid: true, reason: null, kid: named }
+  } catch (error) {
+    return { valid: false, reason: error instanceof AppError ? (error.reason ?? 'MALFORMED') : reasonOf(error), kid: named }
+  }
+}
+
 /** Issues and verifies the access tokens of one strategy (its own audience) with the app's signing keys. */
 export class AccessTokens {
   readonly #keys: SigningKeys
@@ -123,10 +144,8 @@ export class AccessTokens {
       const kid = this.#keys.algorithm === 'EdDSA' ? keyIdOf(token) : undefined
       claims = this.#keys.verify(token, kid, { issuer: ISSUER, audience: this.#audience, requiredClaims: REQUIRED_CLAIMS, allowExpired })
     } catch (error) {
-      const code = (error as { code?: unknown }).code
-      if (code === 'FAST_JWT_EXPIRED') throw authExpired()
-      // Anything that is not one of fast-jwt's refusals is SigningKeys refusing a key it never issued.
-      throw authInvalid('Invalid access token', (typeof code === 'string' ? REASONS[code] : undefined) ?? 'UNKNOWN_KEY')
+      if ((error as { code?: unknown }).code === 'FAST_JWT_EXPIRED') throw authExpired()
+      throw authInvalid('Invalid access token', reasonOf(error))
     }
     const { sub, jti, sid, username, role, iat, exp } = claims
     if (

@@ -1,19 +1,23 @@
 import type { Metadata } from 'next'
+import { Intro } from '@/components/intro'
 import { TokenInspector } from '@/components/inspector/token-inspector'
+import { env } from '@/lib/env'
 
 export const metadata: Metadata = { title: 'Token inspector' }
 
 export default function InspectorPage() {
   return (
     <>
-      <div className="intro">
-        <h1>Token inspector</h1>
+      <Intro
+        title="Token inspector"
+        lesson="A JWT is readable by anyone who holds it: only its signature is secret work. Change what it claims, see whether its signature still verifies, send it, and read what the server says."
+      >
         <p>
-          A JWT is readable by anyone who holds it: only its signature is secret work. Decode one, change what it claims (a role,
-          the algorithm), send it, and see what the server says. Decoding here happens in your browser and verifies nothing.
+          Edit a role, the algorithm or the signature itself; the signature is checked with the server&apos;s key, and the server
+          says why it refuses. Decoding happens in your browser; a claim is shown as text, never run.
         </p>
-      </div>
-      <TokenInspector />
+      </Intro>
+      <TokenInspector demo={env.profile === 'demo'} />
     </>
   )
 }

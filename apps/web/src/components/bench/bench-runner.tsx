@@ -1,6 +1,7 @@
 'use client'
 import { useEffect, useRef, useState } from 'react'
 import { PAGE_RUN, type BenchEvent, type BenchReport } from '@/lib/bench'
+import { BenchExport } from './bench-export'
 import { MachineLine, BenchTables } from './bench-report'
 import { RatioChart, type Measurement } from './ratio-chart'
 
@@ -37,6 +38,7 @@ export function BenchRunner({ unavailable }: { unavailable: string | null }) {
   const [measurements, setMeasurements] = useState<Measurement[]>([])
   const [report, setReport] = useState<BenchReport | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
+  const [imported, setImported] = useState(false)
   const abort = useRef<AbortController | null>(null)
 
   // Leaving the page ends the request, and the server stops the run.
@@ -50,6 +52,7 @@ export function BenchRunner({ unavailable }: { unavailable: string | null }) {
     setProgress({ step: 0, steps: 0 })
     setMeasurements([])
     setReport(null)
+    setImported(false)
     setProblem(null)
     try {
       const response = await fetch('/bench/run', { method: 'POST', signal: controller.signal, cache: 'no-store' })
@@ -129,9 +132,17 @@ export function BenchRunner({ unavailable }: { unavailable: string | null }) {
         </p>
       ) : null}
       {status !== 'idle' ? <RatioChart measurements={measurements} /> : null}
+      <BenchExport
+        report={running ? null : report}
+        pageRun={!imported}
+        onImport={(imported) => {
+          setReport(imported)
+          setImported(true)
+        }}
+      />
       {report ? (
-        <div data-testid="bench-report-run">
-          <h3>This run</h3>
+        <div data-testid="bench-report-run" data-imported={imported}>
+          <h3>{imported ? 'An imported run' : 'This run'}</h3>
           <MachineLine report={report} />
           <BenchTables report={report} judged={false} />
         </div>

@@ -2,13 +2,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { STRATEGIES, type MeResponse, type StrategyName } from '@lab/contracts'
 import { apiFetch } from '@/lib/api'
-import { requestKind } from '@/lib/commands'
+import { COMPARE_SCHEMA, asCompareExport, compareMarkdown, type CompareExport } from '@/lib/compare-export'
 import { DEFAULT_SETUP, KEPT_CALLS, formatSetup, parseSetup, readSession, writeSession, type CompareSession, type PaneCall, type SavedPane } from '@/lib/compare-setup'
 import { useCredentials } from '@/lib/credentials'
 import { useRecords } from '@/lib/records'
 import { measure, formatMs } from '@/lib/round-trips'
 import { SHORT_TTL_SECONDS, isTokenStrategy } from '@/lib/strategies'
-import { KINDS, perRequest, totalsByKind, type KindTotal } from '@/lib/totals'
+import { KINDS, perRequest, sampleOf, totalsByKind, type KindTotal } from '@/lib/totals'
+import { ExportButtons } from '../export/export-buttons'
 import { OutcomeLegend } from '../outcome'
 import { RoundTripChart, type ChartSeries } from './round-trip-chart'
 import { StrategyPane, type Identity } from './strategy-pane'
@@ -38,7 +39,7 @@ export function CompareView({ thief }: { thief: boolean }) {
   const [identities, setIdentities] = useState<Partial<Record<StrategyName, Identity>>>({})
   const [linkCopied, setLinkCopied] = useState(false)
   const { ready, tokens } = useCredentials()
-  const { get } = useRecords()
+  const { get, add } = useRecords()
   const { panes, calls, ttl } = session
   const strategies = panes.map((pane) => pane.strategy)
   const unused = STRATEGIES.filter((strategy) => !strategies.includes(strategy))
@@ -47,11 +48,15 @@ export function CompareView({ thief }: { thief: boolean }) {
     (entry: PaneCall) => setSession((previous) => ({ ...previous, calls: [...previous.calls, entry].slice(-KEPT_CALLS) })),
     [],
   )
+  /** Counts imports: a question to /me asked before one belongs to the timelines it replaced. */
+  const imports = useRef(0)
   /** Asks the API who this pane's credential belongs to, rather than assuming it: after a reload, a login or a logout. */
   const check = useCallback(
     async (strategy: StrategyName, token: string | null) => {
+      const asked = imports.current
       setIdentities((previous) => ({ ...previous, [strategy]: { state: 'checking' } }))
       const call = await apiFetch<MeResponse>(`/api/${strategy}/me`, { token })
+      if (asked !== imports.current) return
       record({ strategy, label: 'who? /me', call })
       setIdentities((previous) => ({ ...previous, [strategy]: { state: 'checked', call } }))
     },
@@ -103,9 +108,7 @@ export function CompareView({ thief }: { thief: boolean }) {
       const measured = measure(entry.call, get(entry.call.requestId))
       trips += measured.redis + measured.pg
       points.push({ t: (entry.call.startedAt - (calls[0]?.call.startedAt ?? entry.call.startedAt)) / 1000, trips })
-      // A request that presented no credential at all costs nothing to check: not what a logged-in user pays.
-      const kind = entry.call.errorCode === 'AUTH_MISSING' ? 'other' : requestKind(entry.call.path)
-      return { kind, redis: measured.redis, pg: measured.pg, authMs: measured.authMs, serverMs: measured.serverMs, latencyMs: entry.call.latencyMs }
+      return sampleOf(entry.call, measured)
     })
     return {
       strategy,
@@ -125,6 +128,24 @@ export function CompareView({ thief }: { thief: boolean }) {
     } catch {
       // no clipboard here: the address bar holds the same link
     }
+  }
+
+  const exported: CompareExport = {
+    schema: COMPARE_SCHEMA,
+    panes: strategies,
+    calls,
+    records: calls.map((entry) => get(entry.call.requestId)).filter((found) => found !== undefined),
+  }
+  /** An imported run is shown as it was: its panes are not asked /me, which would add requests to it. */
+  const importExport = (data: unknown) => {
+    const imported = asCompareExport(data)
+    if (!imported) return 'This export holds no Compare panes this page can read.'
+    add(imported.records)
+    imports.current++
+    checked.current = new Set(imported.panes)
+    setIdentities(Object.fromEntries(imported.panes.map((strategy) => [strategy, { state: 'unchecked' }])))
+    setSession((previous) => ({ ...previous, panes: imported.panes.map((strategy) => ({ strategy, user: 'alice', stolen: null })), calls: imported.calls }))
+    return null
   }
 
   return (
@@ -162,6 +183,7 @@ export function CompareView({ thief }: { thief: boolean }) {
         <a href={formatSetup(panes)} className="setup-link" data-testid="setup-link" onClick={(event) => (event.preventDefault(), void copyLink())}>
           {linkCopied ? 'Link copied' : 'Copy a link to these panes'}
         </a>
+        <ExportButtons kind="compare" data={calls.length ? exported : null} markdown={() => compareMarkdown(exported)} onImport={importExport} />
       </div>
       <OutcomeLegend show={['neutral', 'safe', 'danger', 'unavailable']} />
       <div className="panes">

@@ -1,11 +1,12 @@
 'use client'
+import Link from 'next/link'
 import { useState } from 'react'
 import type { LoginResponse, MeResponse, RefreshResponse, StrategyName } from '@lab/contracts'
 import { apiFetch, capture, describeStolen, replayStolen, type ApiCall } from '@/lib/api'
 import type { PaneCall, SavedPane } from '@/lib/compare-setup'
 import { useCredentials } from '@/lib/credentials'
 import { outcomeOf } from '@/lib/outcome'
-import { API_PATH_THIEF } from '@/lib/views'
+import { API_PATH_THIEF, inspectorHref } from '@/lib/views'
 import { DEMO_USERS, STRATEGY_NOTES, isRefreshStrategy, isTokenStrategy, type DemoUser } from '@/lib/strategies'
 import { perRequest, type KindTotal } from '@/lib/totals'
 import { OutcomeChip } from '../outcome'
@@ -13,7 +14,7 @@ import { RequestRow } from '../request-row'
 import { STRATEGY_COLORS } from './round-trip-chart'
 
 /** Who the pane's credential belongs to, as the API's /me last answered. */
-export type Identity = { state: 'checking' } | { state: 'checked'; call: ApiCall<MeResponse> }
+export type Identity = { state: 'checking' } | { state: 'unchecked' } | { state: 'checked'; call: ApiCall<MeResponse> }
 
 interface StrategyPaneProps {
   pane: SavedPane
@@ -40,9 +41,9 @@ function WhoIsLoggedIn({ identity, onCheck, busy }: { identity: Identity; onChec
   const call = identity.state === 'checked' ? identity.call : null
   const user = call?.ok ? (call.body?.user ?? null) : null
   return (
-    <p className="identity" role="status" data-testid="identity" data-user={user?.username ?? ''} data-state={call ? (user ? 'in' : 'out') : 'checking'}>
+    <p className="identity" role="status" data-testid="identity" data-user={user?.username ?? ''} data-state={call ? (user ? 'in' : 'out') : identity.state}>
       {call === null ? (
-        'asking /me who is logged in…'
+        identity.state === 'checking' ? 'asking /me who is logged in…' : 'an imported run: this browser has not asked /me'
       ) : (
         <>
           <span className={user ? 'identity-in' : 'identity-out'} aria-hidden>
@@ -199,6 +200,11 @@ export function StrategyPane(props: StrategyPaneProps) {
           <button type="button" className="danger" onClick={replay} disabled={busy || !stolen}>
             Replay stolen credential
           </button>
+        )}
+        {token && (
+          <Link href={inspectorHref(token)} data-testid="open-in-inspector">
+            Open the token in the inspector
+          </Link>
         )}
       </div>
       {thief && (

@@ -4,7 +4,9 @@ import { STRATEGIES, type LoginResponse, type StrategyName } from '@lab/contract
 import { apiFetch, capture, replayStolen, type ApiCall } from '@/lib/api'
 import { outcomeOf, type Outcome } from '@/lib/outcome'
 import { DEMO_USERS, SHORT_TTL_SECONDS, STRATEGY_NOTES } from '@/lib/strategies'
+import { ExportButtons } from '../export/export-buttons'
 import { OutcomeChip, OutcomeLegend } from '../outcome'
+import { REVOCATION_SCHEMA, asRevocationExport, revocationMarkdown } from './revocation-export'
 
 type Phase = 'idle' | 'logging in' | 'logging out' | 'replaying' | 'done' | 'failed'
 
@@ -117,6 +119,31 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
     },
     [],
   )
+
+  const exportLine = (strategy: StrategyName) => {
+    const row = rows[strategy]
+    const window = measuredWindow(row)
+    return {
+      logout: STRATEGY_NOTES[strategy].logout,
+      replays: row.replays.map((replay) => `${replay.status}${replay.errorCode ? ` ${replay.errorCode}` : ''}`).join(', ') || '–',
+      window: !window ? '–' : window.lastAcceptedMs === null ? '0 s' : window.refusedMs === null ? `≥ ${seconds(window.lastAcceptedMs)}` : `${seconds(window.lastAcceptedMs)}–${seconds(window.refusedMs)}`,
+      verdict: verdict(row).text,
+    }
+  }
+  const importRun = (data: unknown) => {
+    const imported = asRevocationExport(data)
+    if (!imported) return 'This export holds no revocation run this page can read.'
+    // A refusal is one of the replays (the verdict compares them by identity), which JSON does not keep.
+    const restored = Object.fromEntries(
+      STRATEGIES.map((strategy) => {
+        const row = imported.rows[strategy] as unknown as Row
+        return [strategy, { ...row, rejected: row.replays.find((replay) => replay.id === row.rejected?.id) ?? null }]
+      }),
+    ) as Record<StrategyName, Row>
+    setRows(restored)
+    setShort(imported.short)
+    return null
+  }
 
   const update = (strategy: StrategyName, change: Partial<Row>) => setRows((previous) => ({ ...previous, [strategy]: { ...previous[strategy], ...change } }))
 
@@ -255,6 +282,12 @@ export function RevocationRunner({ thief }: { thief: boolean }) {
           </tbody>
         </table>
       </div>
+      <ExportButtons
+        kind="revocation"
+        data={running || STRATEGIES.every((strategy) => rows[strategy].phase === 'idle') ? null : { schema: REVOCATION_SCHEMA, short, rows }}
+        markdown={() => revocationMarkdown(short, exportLine)}
+        onImport={importRun}
+      />
     </>
   )
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next'
+import { BenchExport } from '@/components/bench/bench-export'
 import { BenchTables, MachineLine } from '@/components/bench/bench-report'
 import { Intro } from '@/components/intro'
 import { BenchRunner } from '@/components/bench/bench-runner'
@@ -39,6 +40,7 @@ export default async function BenchPage() {
               {committed.report.storm.length ? ', with the login storm (its figures are in latest.md)' : ''}.
             </p>
             <MachineLine report={committed.report} />
+            <BenchExport report={committed.report} pageRun={false} />
             <BenchTables report={committed.report} judged />
           </>
         ) : committed ? (

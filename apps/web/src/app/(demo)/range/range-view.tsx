@@ -1,9 +1,11 @@
 'use client'
+import Link from 'next/link'
 import { useEffect, useState } from 'react'
 import type { RangeAttack, RangeIndex, RangeMe, RangePublicKey, RangeToken } from '@lab/contracts'
 import { apiFetch, type ApiCall } from '@/lib/api'
 import { decodeToken } from '@/lib/jwt'
 import { OutcomeChip, OutcomeLegend } from '@/components/outcome'
+import { inspectorHref } from '@/lib/views'
 import { RequestRow } from '@/components/request-row'
 import { outcomeOf } from '@/lib/outcome'
 import { forge, type Forgery, type RangeLoot } from './forge'
@@ -159,6 +161,9 @@ export function RangeView() {
                   </p>
                 )}
                 <code className="token">{outcome.forgery.token}</code>
+                <Link href={inspectorHref(outcome.forgery.token)} data-testid="open-in-inspector">
+                  Open the forged token in the inspector
+                </Link>
                 <div className="panes">
                   {[
                     { label: `range /${info.name}/admin`, call: outcome.range, verdict: rangeVerdict(outcome.range), side: 'range' },
