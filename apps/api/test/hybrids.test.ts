@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { SESSION_CACHE_COOKIE } from '@lab/contracts'
-import { ADMIN, buildApp, call, keepCookies, login, roundTrips } from './helpers.ts'
+import { SESSION_CACHE_COOKIE, type LoginInfo } from '@lab/contracts'
+import { ADMIN, ALICE, buildApp, call, headersFor, keepCookies, login, roundTrips, type Credential } from './helpers.ts'
 
 test('session-cached: no round trip while the copy is fresh, one Redis GET when it is stale, which renews it', async (t) => {
   const fastify = await buildApp(t, { sessionCacheTtl: 1 })
@@ -127,4 +127,23 @@ test('demo profile: ?ttl=N makes a login whose short-lived credential lives N se
   const refused = await production.inject({ method: 'POST', url: '/api/jwt/login?ttl=5', payload: { username: 'alice', password: 'alice-password' } })
   assert.equal(refused.statusCode, 400)
   assert.equal(refused.json().code, 'BAD_REQUEST')
+})
+
+test('demo profile: a jwt-denylist login whose ?ttl outlives ACCESS_TOKEN_TTL stays refused once another device ends it', async (t) => {
+  const demo = await buildApp(t, { profile: 'demo', accessTokenTtl: 2 })
+  const phone = { cookies: {} } as Credential
+  const laptop = { cookies: {} } as Credential
+  const long = await demo.inject({ method: 'POST', url: '/api/jwt-denylist/login?ttl=30', headers: { 'user-agent': 'Phone Browser' }, payload: ALICE })
+  keepCookies(phone, long)
+  phone.accessToken = long.json().accessToken
+  await login(demo, 'jwt-denylist', ALICE, laptop)
+  const logins = (await call(demo, 'GET', '/api/jwt-denylist/sessions', laptop)).json<{ sessions: LoginInfo[] }>().sessions
+  const target = logins.find((s) => s.userAgent === 'Phone Browser') as LoginInfo
+  const ended = await demo.inject({ method: 'DELETE', url: `/api/jwt-denylist/sessions/${target.id}`, headers: headersFor(laptop) })
+  assert.equal(ended.statusCode, 204, ended.body)
+  assert.equal((await call(demo, 'GET', '/api/jwt-denylist/me', phone)).statusCode, 401)
+  await sleep(3500) // past ACCESS_TOKEN_TTL, well within the token's own 30 s
+  const later = await call(demo, 'GET', '/api/jwt-denylist/me', phone)
+  assert.equal(later.statusCode, 401, 'the denylist entry outlives the longest token a login can hold')
+  assert.equal(later.json().code, 'AUTH_REVOKED')
 })

@@ -27,6 +27,9 @@ export const LoginBodySchema = Type.Object(
 )
 export type LoginBody = Static<typeof LoginBodySchema>
 
+/** The longest `?ttl=N` a demo login may ask for, in seconds. */
+export const LOGIN_TTL_MAX_SECONDS = 600
+
 /** `?ttl=N` (3–600), demo profile only: the login's short-lived credential (access token, cached copy) lives N seconds. */
 export const LoginQuerySchema = Type.Object({ ttl: Type.Optional(Type.String({ pattern: '^([3-9]|[1-9][0-9]|[1-5][0-9]{2}|600)$' })) }, { additionalProperties: false })
 
