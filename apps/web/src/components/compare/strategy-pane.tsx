@@ -120,10 +120,10 @@ export function StrategyPane(props: StrategyPaneProps) {
     }
   })
   const logout = run(async () => {
-    const call = log('logout', await apiFetch(`/api/${strategy}/logout`, { method: 'POST', token }))
-    const forgotten = call.ok && isTokenStrategy(strategy)
-    if (forgotten) setToken(strategy, null)
-    await onCheck(forgotten ? null : token)
+    log('logout', await apiFetch(`/api/${strategy}/logout`, { method: 'POST', token }))
+    // The browser forgets its token whatever the answer: a logout that failed (a store outage) must not leave it behind (ASVS 14.3.1).
+    if (tokenStrategy) setToken(strategy, null)
+    await onCheck(tokenStrategy ? null : token)
   })
   const replay = run(async () => {
     if (stolen) log('replay', await replayStolen(strategy, 'me', stolen))
