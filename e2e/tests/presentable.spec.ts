@@ -54,6 +54,8 @@ const VIEWS: View[] = [
       await page.getByRole('button', { name: 'role → admin' }).click()
       await page.getByTestId('send-edited').click()
       await expect(page.getByTestId('verdict')).toHaveAttribute('data-status', '401')
+      // The server's check of the edited token's signature: the result once it has answered (it replaces "checking").
+      await expect(page.getByTestId('signature-status')).toHaveAttribute('data-state', 'invalid')
       return [page.getByTestId('signature-status'), page.getByTestId('verdict')]
     },
   },
