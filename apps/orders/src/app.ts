@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
 import cookie from '@fastify/cookie'
 import type pg from 'pg'
 import {
@@ -40,6 +40,12 @@ const HEADERS = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'cross-origin-resource-policy': 'same-origin',
   'referrer-policy': 'no-referrer',
+}
+
+/** No line per request: the demo's terminal shows the API's; this service logs what goes wrong. */
+class QuietRequests extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(): void {}
 }
 
 const errorBody = (statusCode: number, code: ErrorCode, message: string): ErrorBody => ({ statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message })
@@ -83,6 +89,8 @@ export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance
     logger: { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } },
     // No forwarding header is believed: this service keys nothing on the client's address.
     trustProxy: false,
+    // Warnings and errors only: the demo's terminal is the API's.
+    logController: new QuietRequests(),
     bodyLimit: 1024,
     requestTimeout: 10_000,
     clientErrorHandler: clientError,
