@@ -79,7 +79,13 @@ if (options.replicas === undefined) {
     stop(1)
   })
 }
-start('the orders service', ordersServer, { ...labEnv, ...sharedEnv, ORDERS_PORT: ordersPort, API_URL: apiUrl })
+// The orders service gets the shared Redis (the denylist), and the API's session secret and Postgres
+// only when it reads the stores itself (ORDERS_SESSION_CHECK=store): the coupling that mode shows.
+const ordersEnv = {
+  REDIS_URL: sharedEnv.REDIS_URL,
+  ...(labEnv.ORDERS_SESSION_CHECK === 'store' ? { DATABASE_URL: sharedEnv.DATABASE_URL, ...(sharedEnv.SESSION_SECRET ? { SESSION_SECRET: sharedEnv.SESSION_SECRET } : {}) } : {}),
+}
+start('the orders service', ordersServer, { ...labEnv, ...ordersEnv, ORDERS_PORT: ordersPort, API_URL: apiUrl })
 // LAB_PROFILE and LAB_ROOT let its bench page start runs of packages/bench (demo profile only).
 start('the web lab', webServer, {
   WEB_PORT: webPort,

@@ -94,6 +94,11 @@ export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance
     bodyLimit: 1024,
     requestTimeout: 10_000,
     clientErrorHandler: clientError,
+    // A malformed URL (`/orders/%E0`) is refused before routing, where the error handler never sees it.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const body = toErrorBody(error)
+      return reply.code(body.statusCode).headers(HEADERS).type('application/json').send(body)
+    },
   })
   let redisReported = false
   const redis = createRedis(config.redisUrl, (error) => {
