@@ -4,6 +4,8 @@ import { freePort } from '@lab/api/local-stores'
 // Ports of their own (never the demo's 3000/4000), chosen once by the runner; workers inherit them.
 process.env.E2E_WEB_PORT ??= String(await freePort())
 process.env.E2E_API_PORT ??= String(await freePort())
+process.env.E2E_ORDERS_PORT ??= String(await freePort())
+process.env.E2E_REPLICAS_ORDERS_PORT ??= String(await freePort())
 process.env.E2E_REPLICAS_WEB_PORT ??= String(await freePort())
 process.env.E2E_REPLICAS_API_PORT ??= String(await freePort())
 const webUrl = `http://127.0.0.1:${process.env.E2E_WEB_PORT}`
@@ -62,6 +64,7 @@ export default defineConfig({
     // pauses it); the pool's idle timeout short, so the pauses between journeys cross it as hours would.
     labServer([], webUrl, {
       PORT: process.env.E2E_API_PORT,
+      ORDERS_PORT: process.env.E2E_ORDERS_PORT,
       WEB_PORT: process.env.E2E_WEB_PORT,
       ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL),
       DATABASE_IDLE_TIMEOUT: '3',
@@ -69,6 +72,7 @@ export default defineConfig({
     // As `pnpm demo --replicas 2` with the machine's Postgres: two APIs behind nginx share a real server.
     labServer(['--replicas', '2'], REPLICAS_URL, {
       PORT: process.env.E2E_REPLICAS_API_PORT,
+      ORDERS_PORT: process.env.E2E_REPLICAS_ORDERS_PORT,
       WEB_PORT: process.env.E2E_REPLICAS_WEB_PORT,
       DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     }),

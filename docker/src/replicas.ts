@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { freePort, provideStores } from '@lab/api/local-stores'
+import { freePort, provideStores, type Stores } from '@lab/api/local-stores'
+
+export { provideStores }
 import { startNginx, type Replica } from './nginx.ts'
 
 const API_SERVER = fileURLToPath(new URL('../server.js', import.meta.resolve('@lab/api/local-stores')))
@@ -22,6 +24,8 @@ export interface ReplicasOptions {
 export interface ReplicaTopology {
   /** the load balancer, which is where clients (the web lab) send /api */
   url: string
+  /** what every replica shares (stores, generated secrets): the orders service gets it too */
+  sharedEnv: Record<string, string>
   replicas: Array<Replica & { url: string }>
   /** resolves, saying which, when a replica or nginx stops by itself */
   failed: Promise<string>
@@ -35,8 +39,9 @@ export interface ReplicaTopology {
  */
 export async function startReplicas({ count, port, env, log = console.log }: ReplicasOptions): Promise<ReplicaTopology> {
   if (!Number.isInteger(count) || count < 1) throw new Error(`--replicas needs a positive number, not ${count}`)
-  const shared = sharedSecrets(env, count, log)
+  const shared = sharedSecrets(env, `the ${count} replicas`, log)
   const stores = await provideStores({ databaseUrl: env.DATABASE_URL || undefined, redisUrl: env.REDIS_URL || undefined })
+  const sharedEnv = storesEnv(stores, shared)
   const processes: ChildProcess[] = []
   let stopping = false
   let fail: (reason: string) => void = () => {}
@@ -75,13 +80,10 @@ export async function startReplicas({ count, port, env, log = console.log }: Rep
         detached: true,
         env: {
           ...env,
-          ...shared,
+          ...sharedEnv,
           HOST: '127.0.0.1',
           PORT: String(replica.port),
           REPLICA_NAME: replica.name,
-          DATABASE_URL: stores.databaseUrl,
-          REDIS_URL: stores.redisUrl,
-          ...(stores.embeddedPostgres ? { DATABASE_POOL_MAX: '1' } : {}),
           // The in-memory session of the replicas view; the API accepts it in the demo profile only.
           ...(env.LAB_PROFILE === 'demo' ? { LAB_REPLICAS: 'true' } : {}),
         },
@@ -102,18 +104,30 @@ export async function startReplicas({ count, port, env, log = console.log }: Rep
       if (!stopping) fail('nginx stopped')
     })
     log(`replicas: nginx on ${nginx.url} balancing ${replicas.map((replica) => `${replica.name} (${replica.url})`).join(', ')}`)
-    return { url: nginx.url, replicas: replicas.map(({ name, address, url }) => ({ name, address, url })), failed, stop }
+    return { url: nginx.url, sharedEnv, replicas: replicas.map(({ name, address, url }) => ({ name, address, url })), failed, stop }
   } catch (error) {
     await stop()
     throw error
   }
 }
 
+/** The environment that points a process at the stores (and shares the secrets): each API process and the orders service. */
+export function storesEnv(stores: Stores, secrets: Record<string, string>): Record<string, string> {
+  return {
+    ...secrets,
+    DATABASE_URL: stores.databaseUrl,
+    REDIS_URL: stores.redisUrl,
+    // The embedded Postgres serves few connections, which the API processes share.
+    ...(stores.embeddedPostgres ? { DATABASE_POOL_MAX: '1' } : {}),
+  }
+}
+
 /**
- * Replicas must agree on the secrets, or a token signed by one is rejected by the next. In the demo
- * profile the API would generate its own per process, so they are generated here once for all.
+ * Processes must agree on the secrets, or a token signed by one is rejected by the next. In the demo
+ * profile the API would generate its own per process, so they are generated here once for all
+ * (`sharers`, for the log: the replicas, or the API and the orders service).
  */
-function sharedSecrets(env: NodeJS.ProcessEnv, count: number, log: (line: string) => void): Record<string, string> {
+export function sharedSecrets(env: NodeJS.ProcessEnv, sharers: string, log: (line: string) => void): Record<string, string> {
   if (env.LAB_PROFILE !== 'demo') return {}
   const generated: Record<string, string> = {}
   if (!env.SESSION_SECRET) generated.SESSION_SECRET = randomBytes(32).toString('base64url')
@@ -125,7 +139,7 @@ function sharedSecrets(env: NodeJS.ProcessEnv, count: number, log: (line: string
     generated.JWT_SECRET = randomBytes(32).toString('base64url')
   }
   const names = Object.keys(generated)
-  if (names.length > 0) log(`replicas: generated ${names.join(' and ')} for this run, shared by the ${count} replicas`)
+  if (names.length > 0) log(`lab: generated ${names.join(' and ')} for this run, shared by ${sharers}`)
   return generated
 }
 

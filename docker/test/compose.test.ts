@@ -51,7 +51,7 @@ test('docker-compose (v1, Debian) parses the file and resolves every variable fr
     run(binary, ['--env-file', envFile, '-f', COMPOSE_FILE, ...command], { env: { PATH: process.env.PATH } })
   await compose(ENV_EXAMPLE, 'config', '-q')
   const { stdout } = await compose(ENV_EXAMPLE, 'config', '--services')
-  assert.deepEqual(stdout.trim().split('\n').sort(), ['api-1', 'api-2', 'nginx', 'postgres', 'redis', 'web'])
+  assert.deepEqual(stdout.trim().split('\n').sort(), ['api-1', 'api-2', 'nginx', 'orders', 'postgres', 'redis', 'web'])
 
   // Without the secrets compose refuses to start, rather than run replicas that disagree on them.
   const dir = await mkdtemp(join(tmpdir(), 'lab-compose-'))
@@ -70,7 +70,8 @@ test('every service has a healthcheck and waits for the healthy services it depe
       assert.equal(condition, 'service_healthy', `${name} waits for ${dependency}`)
     }
   }
-  assert.deepEqual(Object.keys(services.web?.depends_on ?? {}), ['nginx'])
+  assert.deepEqual(Object.keys(services.web?.depends_on ?? {}), ['nginx', 'orders'])
+  assert.deepEqual(Object.keys(services.orders?.depends_on ?? {}), ['nginx', 'redis'])
   assert.deepEqual(Object.keys(services.nginx?.depends_on ?? {}).sort(), ['api-1', 'api-2'])
 })
 
@@ -100,6 +101,10 @@ test('the API runs as two replicas with the same secrets from .env, behind nginx
   }
   assert.equal(one?.LAB_PROFILE, '${LAB_PROFILE:-demo}')
   assert.equal(compose.services.web?.environment?.API_URL, 'http://nginx:8080')
+  assert.equal(compose.services.web?.environment?.ORDERS_URL, 'http://orders:4001')
+  // The orders service reaches the API through nginx, JWKS included, and holds no secret of the API's.
+  assert.equal(compose.services.orders?.environment?.API_URL, 'http://nginx:8080')
+  for (const secret of ['JWT_SECRET', 'JWT_PRIVATE_KEY', 'SESSION_SECRET']) assert.equal(compose.services.orders?.environment?.[secret], undefined, secret)
   // The web lab hides the demo-only views unless it runs in the API's profile.
   assert.equal(compose.services.web?.environment?.LAB_PROFILE, one?.LAB_PROFILE)
 
@@ -107,6 +112,7 @@ test('the API runs as two replicas with the same secrets from .env, behind nginx
   assert.equal(conf, await renderComposeConf(compose), 'docker/nginx/conf.d/lab.conf is stale: pnpm --filter @lab/docker render')
   assert.match(conf, /upstream api \{\n {4}server api-1:4000;\n {4}server api-2:4000;/)
   assert.match(conf, /listen 8080;/)
+  assert.match(conf, /location = \/\.well-known\/jwks\.json \{\n {8}proxy_pass http:\/\/api;/)
 })
 
 test('.env.example sets every variable compose requires, and its secrets only pass in the demo profile', async () => {

@@ -46,7 +46,7 @@ const ALL_CHECKS_AS_ERRORS = {
   instructionWorkdirRelative: ValidationSeverity.ERROR,
 }
 
-for (const app of ['api', 'web'] as const) {
+for (const app of ['api', 'orders', 'web'] as const) {
   const path = `apps/${app}/Dockerfile`
 
   test(`${path}: dockerfile-utils finds nothing to report`, async () => {
@@ -81,6 +81,14 @@ test('the API image holds production dependencies only: pnpm deploy --prod', asy
   assert.ok(build?.instructions.some((line) => / pnpm --filter @lab\/api deploy --prod \/prod\/api$/.test(line)))
   const copied = runtime?.instructions.filter((line) => line.startsWith('COPY')).map((line) => line.split(' ')[2])
   assert.deepEqual(copied, ['/prod/api/package.json', '/prod/api/node_modules', '/prod/api/dist', '/prod/api/migrations'])
+  assert.ok(runtime?.instructions.includes('CMD ["node", "dist/server.js"]'))
+})
+
+test('the orders image holds production dependencies only, and runs the compiled service', async () => {
+  const [, , build, runtime] = stagesOf(await read('apps/orders/Dockerfile')) as Stage[]
+  assert.ok(build?.instructions.some((line) => / pnpm --filter @lab\/orders deploy --prod \/prod\/orders$/.test(line)))
+  const copied = runtime?.instructions.filter((line) => line.startsWith('COPY')).map((line) => line.split(' ')[2])
+  assert.deepEqual(copied, ['/prod/orders/package.json', '/prod/orders/node_modules', '/prod/orders/dist'])
   assert.ok(runtime?.instructions.includes('CMD ["node", "dist/server.js"]'))
 })
 

@@ -15,6 +15,8 @@ export interface Lab {
   webUrl: string
   /** the API behind it, for the checks a user cannot make */
   apiUrl: string
+  /** the orders service behind it (apps/orders) */
+  ordersUrl: string
   /** resident memory of the API process, in MiB */
   apiRssMiB(): number
   /** whether the API process is still the one that started (never exited, never restarted) */
@@ -37,13 +39,13 @@ async function listenerPid(port: number): Promise<number> {
  * without REDIS_URL or DATABASE_URL in `env`, it finds or starts its own, as on a user's machine.
  */
 export async function startLab(env: Record<string, string> = {}): Promise<Lab> {
-  const [apiPort, webPort] = [await freePort(), await freePort()]
+  const [apiPort, ordersPort, webPort] = [await freePort(), await freePort(), await freePort()]
   const inherited = { ...process.env }
   delete inherited.DATABASE_URL
   delete inherited.REDIS_URL
   let output = ''
   const child = spawn(process.execPath, [DEMO], {
-    env: { ...inherited, LAB_PROFILE: 'demo', LOG_LEVEL: 'warn', ...env, PORT: String(apiPort), WEB_PORT: String(webPort) },
+    env: { ...inherited, LAB_PROFILE: 'demo', LOG_LEVEL: 'warn', ...env, PORT: String(apiPort), ORDERS_PORT: String(ordersPort), WEB_PORT: String(webPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout.on('data', (chunk: Buffer) => (output += chunk))
@@ -68,6 +70,7 @@ export async function startLab(env: Record<string, string> = {}): Promise<Lab> {
   return {
     webUrl,
     apiUrl: `http://127.0.0.1:${apiPort}`,
+    ordersUrl: `http://127.0.0.1:${ordersPort}`,
     apiRssMiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${apiPid}/status`, 'utf8'))?.[1]) / 1024,
     apiAlive: () => {
       try {

@@ -16,8 +16,11 @@ for (const strategy of TOKEN_STRATEGIES) {
     await expect(page.getByTestId('claim-exp').getByTestId('claim-time')).toContainText(/in \d/)
     await expect(page.getByTestId('claim-iat').getByTestId('claim-time')).toContainText(/ago|now/)
     await expect(page.getByTestId('send-strategy')).toHaveValue(strategy)
+    // The lab signs with EdDSA by default (pnpm demo): the server checks with its Ed25519 key, the browser with the JWKS.
     await expect(status(page)).toHaveAttribute('data-state', 'valid')
-    await expect(status(page)).toContainText('HS256 secret')
+    await expect(status(page)).toContainText('Ed25519 key')
+    await expect(status(page)).toHaveAttribute('data-browser', 'valid')
+    await expect(page.getByTestId('browser-verdict')).toContainText('/.well-known/jwks.json')
     await page.getByTestId('send-target').selectOption('admin')
     const verdict = page.getByTestId('verdict')
 
@@ -44,7 +47,7 @@ for (const strategy of TOKEN_STRATEGIES) {
     await expect(status(page)).toHaveAttribute('data-state', 'invalid')
     await expect(status(page)).toHaveAttribute('data-server-reason', 'MALFORMED')
     await page.getByRole('button', { name: 'alg → none' }).click()
-    await expect(page.getByTestId('edits')).toContainText('header.alg: "HS256" → "none"')
+    await expect(page.getByTestId('edits')).toContainText('header.alg: "EdDSA" → "none"')
     await page.getByTestId('send-edited').click()
     await expect(page.getByTestId('history-row')).toHaveCount(3)
     await expect(verdict).toHaveAttribute('data-status', '401')
@@ -63,7 +66,7 @@ for (const strategy of TOKEN_STRATEGIES) {
     const rows = page.getByTestId('history-row')
     await expect(rows).toHaveCount(4)
     await expect(rows.nth(0)).toHaveAttribute('data-edits', 'signature altered')
-    await expect(rows.nth(1)).toHaveAttribute('data-edits', 'header.alg: "HS256" → "none"; payload.role: "user" → "admin"; signature dropped')
+    await expect(rows.nth(1)).toHaveAttribute('data-edits', 'header.alg: "EdDSA" → "none"; payload.role: "user" → "admin"; signature dropped')
     await expect(rows.nth(1)).toHaveAttribute('data-reason', 'MALFORMED')
     await expect(rows.nth(2)).toHaveAttribute('data-edits', 'payload.role: "user" → "admin"')
     await expect(rows.nth(2)).toHaveAttribute('data-reason', 'BAD_SIGNATURE')
@@ -148,38 +151,37 @@ test('inspector: "open in inspector" from Compare and from the range carries the
   await expect(page.getByTestId('signature-status')).toHaveAttribute('data-state', 'invalid')
 })
 
-test.describe('inspector with EdDSA keys', () => {
+test.describe('inspector with an HS256 secret', () => {
   let lab: Lab
   let redis: Awaited<ReturnType<typeof startRedisServer>>
   test.beforeAll(async () => {
     test.setTimeout(120_000)
     redis = await startRedisServer()
-    lab = await startLab({ REDIS_URL: redis.url, JWT_ALGORITHM: 'EdDSA' })
+    lab = await startLab({ REDIS_URL: redis.url, JWT_ALGORITHM: 'HS256' })
   })
   test.afterAll(async () => {
     await lab?.stop()
     await redis?.stop()
   })
 
-  test('inspector: an EdDSA token is verified in the browser with the published JWKS, and an edited one is not', async ({ page }) => {
+  test('inspector: an HS256 token is checked by the server alone; the browser cannot, since its secret is never published', async ({ page }) => {
     await openView(page, `${lab.webUrl}/inspector`)
     await page.getByTestId('login-jwt').click()
-    const kid = (await page.getByTestId('claim-kid').getByTestId('claim-value').innerText()).trim()
-    expect(kid.length).toBeGreaterThan(20)
+    await expect(page.getByTestId('claim-alg').getByTestId('claim-value')).toHaveText('HS256')
     await expect(status(page)).toHaveAttribute('data-state', 'valid')
-    await expect(status(page)).toHaveAttribute('data-browser', 'valid')
-    await expect(page.getByTestId('browser-verdict')).toContainText('/.well-known/jwks.json')
+    await expect(status(page)).toContainText('HS256 secret')
+    await expect(status(page)).toHaveAttribute('data-browser', '')
+    await expect(page.getByTestId('browser-verdict')).toContainText('cannot check an HS256 signature')
     await page.getByRole('button', { name: 'role → admin' }).click()
-    await expect(status(page)).toHaveAttribute('data-browser', 'bad signature')
     await expect(status(page)).toHaveAttribute('data-server-reason', 'BAD_SIGNATURE')
     await page.getByTestId('send-edited').click()
     await expect(page.getByTestId('verdict')).toHaveAttribute('data-reason', 'BAD_SIGNATURE')
-    const shot = screenshotPath('inspector-eddsa')
+    const shot = screenshotPath('inspector-hs256')
     await page.screenshot({ path: shot.path, fullPage: true })
     observe({
       journey: 'Token inspector: alice’s token sent to /admin',
-      strategy: 'jwt (EdDSA)',
-      seen: { 'signature, checked in the browser with the JWKS': 'verified', 'payload role → admin (old signature)': `401 ${await page.getByTestId('verdict').getAttribute('data-code')} BAD_SIGNATURE; the browser: bad signature` },
+      strategy: 'jwt (HS256)',
+      seen: { 'signature, in the browser': 'cannot be checked: no published key', 'payload role → admin (old signature)': `401 ${await page.getByTestId('verdict').getAttribute('data-code')} BAD_SIGNATURE` },
       screenshot: shot.relative,
     })
   })

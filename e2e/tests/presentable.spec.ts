@@ -144,6 +144,15 @@ const VIEWS: View[] = [
     },
   },
   {
+    name: 'services',
+    path: '/services',
+    async act(page) {
+      await page.getByTestId('services-run').click()
+      await expect(page.getByTestId('services-jwt-cookie').getByTestId('orders-answer')).toHaveAttribute('data-status', '401')
+      return [page.getByTestId('services-session').getByTestId('hop-api'), page.getByTestId('services-jwt').getByTestId('orders-answer')]
+    },
+  },
+  {
     name: 'workshop',
     path: '/workshop#step-1',
     async act(page) {

@@ -28,11 +28,11 @@ const FORWARDED_REQUEST_HEADERS = [
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'])
 
 /**
- * A reverse proxy to the API on Node's own HTTP client, over keep-alive connections: bodies stream
+ * A reverse proxy to the API (or to the orders service, `name`d in its 502) on Node's own HTTP client, over keep-alive connections: bodies stream
  * both ways (the Server-Sent Events of /api/records unbuffered), a request body is cut at the API's
  * limit, and the API request is aborted as soon as the browser goes away.
  */
-export function createApiProxy(apiUrl: string, publicScheme: 'http' | 'https' = 'http'): (req: IncomingMessage, res: ServerResponse) => void {
+export function createApiProxy(apiUrl: string, publicScheme: 'http' | 'https' = 'http', name = 'the API'): (req: IncomingMessage, res: ServerResponse) => void {
   const api = new URL(apiUrl)
   const secure = api.protocol === 'https:'
   const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
@@ -77,7 +77,7 @@ export function createApiProxy(apiUrl: string, publicScheme: 'http' | 'https' = 
     upstream.on('error', () => {
       if (refused || res.destroyed || res.writableEnded) return
       if (res.headersSent) res.destroy()
-      else sendProblem(res, 502, 'API_UNREACHABLE', 'The web lab cannot reach the API')
+      else sendProblem(res, 502, 'API_UNREACHABLE', `The web lab cannot reach ${name}`)
     })
 
     // A request has a body only if it says so (RFC 9112 §6.3); without one, the request goes out at once.

@@ -16,14 +16,14 @@ const { default: next } = await import('next')
 
 const app = next({ dir, dev: false, hostname: env.host, port: env.port, conf: config })
 await app.prepare()
-const server = createOrigin({ apiUrl: env.apiUrl, next: app.getRequestHandler(), demo: env.profile === 'demo', publicScheme: env.publicScheme })
+const server = createOrigin({ apiUrl: env.apiUrl, ordersUrl: env.ordersUrl, next: app.getRequestHandler(), demo: env.profile === 'demo', publicScheme: env.publicScheme })
 server.once('error', (error) => {
   console.error(`The web lab cannot listen on ${env.host}:${env.port}: ${error.message}`)
   process.exit(1)
 })
 server.listen(env.port, env.host, () => {
   const { port } = server.address() as AddressInfo
-  console.log(`web lab on http://${env.host}:${port} (API ${env.apiUrl})`)
+  console.log(`web lab on http://${env.host}:${port} (API ${env.apiUrl}, orders ${env.ordersUrl})`)
 })
 
 let closing = false

@@ -8,6 +8,8 @@ import { pageHeaders } from './security-headers.ts'
 export interface OriginOptions {
   /** where /api/* goes */
   apiUrl: string
+  /** where /orders/* goes (the second service, apps/orders); without it, /orders/* is Next's 404 */
+  ordersUrl?: string
   /** everything else: Next's request handler */
   next: (req: IncomingMessage, res: ServerResponse) => Promise<void>
   /** the demo profile: without it, the demo-only paths (src/lib/views.ts) are not there */
@@ -20,6 +22,8 @@ export interface OriginOptions {
 
 /** How often Node looks for requests past their timeout (its default, 30 s, would let a 10 s limit run to 40 s). */
 const TIMEOUT_CHECK_MS = 250
+/** The second service's paths, proxied to ORDERS_URL. */
+const ORDERS_PREFIX = '/orders/'
 /** A path no route of the app matches: Next answers it with the not-found page and a 404. */
 const NO_ROUTE = '/_not-in-this-lab'
 
@@ -33,11 +37,15 @@ function routedPath(url: string): string | null {
 }
 
 /**
- * The web lab's one server: /api/* to the API through a streaming reverse proxy, everything else to
+ * The web lab's one server: /api/* to the API through a streaming reverse proxy, /orders/* to the
+ * orders service through another, everything else to
  * Next, with the lab's security headers on every page, asset and error of its own.
  */
-export function createOrigin({ apiUrl, next, demo, publicScheme = 'http', requestTimeoutMs = 10_000 }: OriginOptions): Server {
+export function createOrigin({ apiUrl, ordersUrl, next, demo, publicScheme = 'http', requestTimeoutMs = 10_000 }: OriginOptions): Server {
   const proxy = createApiProxy(apiUrl, publicScheme)
+  // The same proxy (headers chosen, X-Forwarded-For from the socket, bodies capped): the browser's
+  // cookies for this origin reach the second service too, as far as their Path lets them.
+  const ordersProxy = ordersUrl === undefined ? null : createApiProxy(ordersUrl, publicScheme, 'the orders service')
   /** the response in progress on each connection, so a timeout never writes into one already started */
   const inFlight = new WeakMap<Socket, ServerResponse>()
 
@@ -46,6 +54,7 @@ export function createOrigin({ apiUrl, next, demo, publicScheme = 'http', reques
     const url = req.url ?? '/'
     if (demo && url.startsWith(API_PATH_THIEF.path) && routedPath(url) === API_PATH_THIEF.path) req.url = API_PATH_THIEF.route
     else if (url.startsWith('/api/') || (url.startsWith(JWKS_PATH) && routedPath(url) === JWKS_PATH)) return proxy(req, res)
+    else if (ordersProxy && url.startsWith(ORDERS_PREFIX) && routedPath(url)?.startsWith(ORDERS_PREFIX)) return ordersProxy(req, res)
     // Decided here, before Next, so that in production no demo-only page or route runs at all.
     if (!demo) {
       const path = routedPath(url)

@@ -363,3 +363,37 @@ test("jwt-cookie's thief: in the demo profile the origin answers its one path un
     production.close()
   }
 })
+
+test('/orders/* goes to the orders service through the same proxy: cookies and Authorization pass, a forwarded address is the socket peer; other paths never reach it', async () => {
+  const orders = await startUpstream()
+  const withOrders = createOrigin({ apiUrl: upstream.url, ordersUrl: orders.url, next: async (_req, res) => void res.end('a page'), demo: false })
+  const ordersPort = await listen(withOrders)
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<Answer>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: ordersPort, path, headers, agent: false }, (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      })
+        .on('error', reject)
+        .end()
+    })
+  try {
+    await get('/orders/session', { cookie: 'sid=abc', authorization: 'Bearer t', 'x-forwarded-for': '6.6.6.6' })
+    const seen = orders.received.find((entry) => entry.url === '/orders/session')
+    assert.ok(seen, 'the orders service got the request')
+    assert.equal(seen.headers.cookie, 'sid=abc')
+    assert.equal(seen.headers.authorization, 'Bearer t')
+    assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1')
+    const before = orders.received.length
+    assert.equal((await get('/orders/../inspector')).body, 'a page')
+    assert.equal((await get('/ordersX')).body, 'a page')
+    assert.equal(orders.received.length, before, 'only /orders/* is proxied')
+    // Without an orders URL, /orders/* is a page path like any other.
+    assert.equal((await send('/orders/session')).body, 'a page')
+  } finally {
+    withOrders.closeAllConnections()
+    withOrders.close()
+    await orders.close()
+  }
+})

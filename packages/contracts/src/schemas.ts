@@ -122,6 +122,7 @@ export const ERROR_CODES = [
   'STORE_UNAVAILABLE',
   'SHUTTING_DOWN',
   'API_UNREACHABLE',
+  'TOKEN_UNVERIFIABLE',
   'INTERNAL_ERROR',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -14,6 +14,7 @@ const VIEWS: ReadonlyArray<{ href: ViewPath; label: string }> = [
   { href: '/token-storage', label: 'Token storage' },
   { href: '/two-tabs', label: 'Two tabs' },
   { href: '/devices', label: 'Devices' },
+  { href: '/services', label: 'Two services' },
   { href: '/workshop', label: 'Workshop' },
   { href: '/bench', label: 'Bench' },
   { href: '/verdict', label: 'Verdict' },

@@ -124,6 +124,11 @@ export function apiFetch<T = unknown>(path: `/api/${string}`, { method = 'GET', 
   return send<T>(path, { method, headers, body, ...(credentials && { credentials }) }, { method, path, via: 'browser' })
 }
 
+/** A call to the second service (apps/orders, proxied by the web origin): its cookies for this origin go along, as far as their Path lets them. */
+export function ordersFetch<T = unknown>(path: `/orders/${string}`, { token }: { token?: string | null } = {}): Promise<ApiCall<T>> {
+  return send<T>(path, { method: 'GET', headers: token ? { authorization: `Bearer ${token}` } : {} }, { method: 'GET', path, via: 'browser' })
+}
+
 /**
  * Has the thief take this browser's credential cookies as they travel, and keep them (see
  * app/(demo)/attacker/steal): from /attacker/steal, where the Path=/ cookies go, or, for

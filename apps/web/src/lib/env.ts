@@ -30,7 +30,7 @@ function httpUrl(name: string, value: string): string {
     throw new Error(`${name} must be an http(s) URL, not ${JSON.stringify(value)}`)
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search) {
-    throw new Error(`${name} must be an http(s) URL with no path (the API serves /api at its root), not ${JSON.stringify(value)}`)
+    throw new Error(`${name} must be an http(s) URL with no path (the services serve their paths at its root), not ${JSON.stringify(value)}`)
   }
   return url.origin
 }
@@ -44,6 +44,8 @@ function publicScheme(value: string | undefined): 'http' | 'https' {
 export const env = {
   /** where the API listens; the origin forwards every /api/* request there */
   apiUrl: httpUrl('API_URL', process.env.API_URL ?? 'http://127.0.0.1:4000'),
+  /** where the orders service listens (apps/orders); the origin forwards every /orders/* request there */
+  ordersUrl: httpUrl('ORDERS_URL', process.env.ORDERS_URL ?? 'http://127.0.0.1:4001'),
   /** told to the API as X-Forwarded-Proto: with https the API's cookies are Secure and __Host-/__Secure- prefixed */
   publicScheme: publicScheme(process.env.PUBLIC_URL),
   /** the web origin's address: the browser's only way in */
