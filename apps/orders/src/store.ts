@@ -1,6 +1,6 @@
 import pg from 'pg'
 import type { Redis } from 'ioredis'
-import { PgSessionStore, REDIS_SESSION_NAMESPACE, RedisSessionStore, sessionCookieReader, type SessionStore } from '@lab/api/shared-stores'
+import { PgSessionStore, REDIS_SESSION_NAMESPACE, RedisSessionStore, SessionCookieSigner, type SessionStore } from '@lab/api/shared-stores'
 import type { User } from '@lab/contracts'
 import { OrdersError, authInvalid, authMissing, storeUnavailable } from './errors.ts'
 import { hop } from './timing.ts'
@@ -28,7 +28,7 @@ export function createPgPool(databaseUrl: string): pg.Pool {
  * not count as activity for the API's idle timeout.
  */
 export function storeReader(options: { redis: Redis; pool: pg.Pool; sessionSecret: string; sessionSecretPrevious: string | undefined; sessionIdleTimeout: number }) {
-  const readCookie = sessionCookieReader(options.sessionSecret, options.sessionSecretPrevious)
+  const cookies = new SessionCookieSigner(options.sessionSecret, options.sessionSecretPrevious)
   const stores: Record<SessionStrategy, SessionStore> = {
     session: new RedisSessionStore(options.redis, REDIS_SESSION_NAMESPACE.session),
     'session-cached': new RedisSessionStore(options.redis, REDIS_SESSION_NAMESPACE['session-cached']),
@@ -37,7 +37,7 @@ export function storeReader(options: { redis: Redis; pool: pg.Pool; sessionSecre
   const idleMs = options.sessionIdleTimeout * 1000
   return async function read(strategy: SessionStrategy, signed: string | undefined): Promise<User> {
     if (!signed) throw authMissing()
-    const sessionId = readCookie(signed)
+    const sessionId = cookies.read(signed)
     if (sessionId === null) throw authInvalid('Session not found or expired')
     const record = await stores[strategy].get(sessionId)
     if (!record) throw authInvalid('Session not found or expired')

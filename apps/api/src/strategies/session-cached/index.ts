@@ -1,5 +1,5 @@
 import { sessionStrategy } from '../session/index.ts'
-import { RedisSessionStore } from '../session/redis-store.ts'
+import { REDIS_SESSION_NAMESPACE, RedisSessionStore } from '../session/redis-store.ts'
 import { SessionCache } from './session-cache.ts'
 
 /**
@@ -8,6 +8,6 @@ import { SessionCache } from './session-cache.ts'
  */
 export default sessionStrategy({
   name: 'session-cached',
-  store: (scope) => new RedisSessionStore(scope.redis, 'session-cached'),
+  store: (scope) => new RedisSessionStore(scope.redis, REDIS_SESSION_NAMESPACE['session-cached']),
   cache: (scope) => new SessionCache(scope.config.sessionSecret, scope.config.sessionCacheTtl),
 })

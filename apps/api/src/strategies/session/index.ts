@@ -1,16 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { Signer } from '@fastify/cookie'
 import { SESSION_COOKIE, type LoginInfo, type User } from '@lab/contracts'
 import { cookieNameFor } from '../../cookies.ts'
 import { authExpired, authInvalid, authMissing } from '../../errors.ts'
 import type { Strategy, StrategyModule } from '../types.ts'
-import { RedisSessionStore } from './redis-store.ts'
+import { REDIS_SESSION_NAMESPACE, RedisSessionStore } from './redis-store.ts'
+import { SessionCookieSigner } from './session-cookie.ts'
 import type { SessionCache } from '../session-cached/session-cache.ts'
 import type { SessionRecord, SessionStore } from './session-record.ts'
-
-/** What login issues: 32 random bytes, base64url. */
-const SESSION_ID = /^[\w-]{43}$/
 
 interface SessionStrategyOptions<Name extends keyof typeof SESSION_COOKIE> {
   name: Name
@@ -48,18 +45,14 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
       const cache = makeCache?.(scope)
       const idleTimeoutMs = config.sessionIdleTimeout * 1000
       const touchIntervalMs = Math.min(60_000, idleTimeoutMs / 4)
-      // Signs with SESSION_SECRET; also accepts cookies signed with the secret it replaces (a rotation).
-      const signer = new Signer([config.sessionSecret, ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : [])], 'sha256')
+      const signer = new SessionCookieSigner(config.sessionSecret, config.sessionSecretPrevious)
       const cookie = { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.sessionTtl } as const
 
       const nameOn = (request: FastifyRequest) => cookieNameFor(request, cookieName, cookie.path)
       /** The id the request's cookie carries when its signature holds; a forged or altered id never reaches the store. */
       const sessionIdOf = (request: FastifyRequest): string | null => {
         const signed = request.cookies[nameOn(request)]
-        if (!signed) return null
-        const { valid, value } = signer.unsign(signed)
-        // Only ids this code could have issued reach the store, even when signed with the secret.
-        return valid && value !== null && SESSION_ID.test(value) ? value : null
+        return signed ? signer.read(signed) : null
       }
       const isLive = (record: SessionRecord) => Date.now() - record.lastSeenAt <= idleTimeoutMs
       const describe = (sessionId: string, record: SessionRecord, current: string | null): LoginInfo => ({
@@ -142,4 +135,4 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
   }
 }
 
-export default sessionStrategy({ name: 'session', store: (scope) => new RedisSessionStore(scope.redis, 'session') })
+export default sessionStrategy({ name: 'session', store: (scope) => new RedisSessionStore(scope.redis, REDIS_SESSION_NAMESPACE.session) })

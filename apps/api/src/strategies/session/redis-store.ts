@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis'
 import type { SessionRecord, SessionStore } from './session-record.ts'
 
+/** The Redis namespace of each Redis-backed session strategy (`lab:<namespace>:<id>`). */
+export const REDIS_SESSION_NAMESPACE = { session: 'session', 'session-cached': 'session-cached' } as const
+
 /**
  * Sessions in Redis: one GET per request; at login SET with EX and the id added to its user's set; DEL
  * at logout. Each strategy has its own namespace (`lab:<strategy>:`), so `session` and
