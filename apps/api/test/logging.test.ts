@@ -35,6 +35,10 @@ test('authentication events are their own log lines, with account, strategy and 
   assert.equal(event('reauthentication.failure')?.username, ALICE.username, 'a wrong current password is logged')
   assert.equal(event('logout')?.strategy, 'session')
   assert.ok(lines.every((line) => typeof line.level === 'number' && typeof line.time === 'number'), 'every line has a level and a time')
+  const requestLines = lines.filter((line) => line.event !== undefined || line.url !== undefined)
+  assert.ok(requestLines.length > 0 && requestLines.every((line) => typeof line.reqId === 'string'), 'every line about a request names it (reqId)')
+  const logoutLine = event('logout') as LogLine
+  assert.equal(lines.filter((line) => line.reqId === logoutLine.reqId).length, 2, 'the logout event and its request line share one request id')
 
   // Not one secret in any line: passwords, tokens, cookies.
   const everything = logs.join('\n')

@@ -24,6 +24,13 @@ export function staticHeaders(replicaName: string): Record<string, string> {
   helmet({
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], baseUri: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy: { policy: 'same-origin' },
+    // What only an HTML document heeds (its browsing context, its links' DNS, an old browser's XSS
+    // filter or "open" button): the API answers JSON, which no browser renders as a document.
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xXssProtection: false,
   })({} as IncomingMessage, capture as unknown as ServerResponse, () => {})
   return { ...headers, 'cache-control': 'no-store', [REPLICA_HEADER]: replicaName }
 }
