@@ -8,7 +8,7 @@ import { REPLICA_HEADER } from '@lab/contracts'
  * The headers every response carries, computed once at start: helmet's security headers (the API
  * serves JSON only: a policy that lets nothing load or frame it), no caching of anything it answers
  * (a user, a token), and the replica that served it. Asking helmet per request, as @fastify/helmet
- * does, rebuilt the same twelve headers every time: registered, it halved a bare Fastify route's
+ * does, rebuilt the same headers every time: registered, it halved a bare Fastify route's
  * throughput (0.44 of bare, against 0.58 for all of this from one precomputed object).
  */
 export function staticHeaders(replicaName: string): Record<string, string> {
