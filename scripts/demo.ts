@@ -67,7 +67,7 @@ if (options.replicas === undefined) {
   const stores = await provideStores({ databaseUrl: labEnv.DATABASE_URL || undefined, redisUrl: labEnv.REDIS_URL || undefined })
   stopStores = stores.stop
   console.log(`lab: ${stores.descriptions.join(', ')}`)
-  sharedEnv = storesEnv(stores, sharedSecrets(labEnv, 'the API and the orders service', console.log))
+  sharedEnv = storesEnv(stores, sharedSecrets(labEnv, labEnv.ORDERS_SESSION_CHECK === 'store' ? 'the API and the orders service' : 'the API', console.log))
   start('the API', apiServer, { ...labEnv, ...sharedEnv, PORT: apiPort })
 } else {
   topology = await startReplicas({ count: Number(options.replicas), port: Number(apiPort), env: labEnv })
