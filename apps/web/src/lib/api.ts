@@ -9,6 +9,7 @@ import {
   type StrategyName,
 } from '@lab/contracts'
 import { isDpopPath, signDpopProof } from './dpop'
+import { boundKeyOf } from './jwt'
 import { dpopKey } from './dpop-key'
 import { isCookieStrategy, type CookieStrategy } from './strategies'
 import { API_PATH_THIEF } from './views'
@@ -155,7 +156,8 @@ export async function capture(strategy: StrategyName, login: { accessToken?: str
 
 /** The stolen credential in a few words: what it is, never a secret the page should not hold. */
 export function describeStolen(stolen: StolenCredential): string {
-  if (stolen.kind === 'bearer') return `Bearer ${stolen.token.slice(0, 18)}…`
+  // A DPoP-bound token (cnf.jkt) is sent with the DPoP scheme, and only with a proof by its key.
+  if (stolen.kind === 'bearer') return `${boundKeyOf(stolen.token) ? 'DPoP' : 'Bearer'} ${stolen.token.slice(0, 18)}…`
   return stolen.cookies.map(({ name, length }) => `${name} (${length} characters)`).join(' + ')
 }
 
