@@ -1,21 +1,28 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { MEMORY_SESSION, REPLICA_HEADER, REPLICA_PIN_HEADER, STRATEGIES, type Replicas, type RequestRecord } from '@lab/contracts'
+import { createDpopKey, isDpopPath, signDpopProof } from '@lab/web/dpop'
 import { startReplicas } from '../src/replicas.ts'
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const ALICE = { username: 'alice', password: 'alice-password' }
 
-/** A client that keeps cookies, as a browser does, and can pin a request to one replica. */
+/** A client that keeps cookies, as a browser does, and can pin a request to one replica; for jwt-dpop, it holds a key and signs a proof for the URL it uses. */
 function client(base: string) {
   const cookies = new Map<string, string>()
   let token: string | undefined
+  let key: CryptoKeyPair | undefined
   return async (method: 'GET' | 'POST', path: string, { replica, body }: { replica?: string; body?: unknown } = {}) => {
     const headers: Record<string, string> = {}
     if (replica) headers[REPLICA_PIN_HEADER] = replica
     if (cookies.size) headers.cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-    if (token) headers.authorization = `Bearer ${token}`
+    if (isDpopPath(path)) {
+      // nginx must pass on the Host with its port: the proof names the URL, port included.
+      key ??= await createDpopKey()
+      headers.dpop = await signDpopProof(key, method, `${base}${path}`, token)
+      if (token) headers.authorization = `DPoP ${token}`
+    } else if (token) headers.authorization = `Bearer ${token}`
     if (body) headers['content-type'] = 'application/json'
     const response = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined })
     for (const cookie of response.headers.getSetCookie()) {

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { freePort } from '@lab/api/local-stores'
+import { createDpopKey, isDpopPath, signDpopProof } from '@lab/web/dpop'
 
 const DEMO = fileURLToPath(new URL('../../scripts/demo.ts', import.meta.url))
 
@@ -114,10 +115,12 @@ export function send(
   })
 }
 
-/** A browser's cookie jar and bearer token for one origin: enough of one to use the lab as people do. */
+/** A browser's cookie jar, bearer or DPoP token and DPoP key for one origin: enough of one to use the lab as people do. */
 export class Browser {
   readonly cookies = new Map<string, string>()
   accessToken: string | undefined
+  /** its DPoP key (WebCrypto, non-extractable), made at its first jwt-dpop request, as the lab's pages do */
+  dpopKey: CryptoKeyPair | undefined
   readonly webUrl: string
   /** the local address it connects from: another address is another client */
   readonly from: string
@@ -133,7 +136,12 @@ export class Browser {
   async call(method: string, path: string, json?: unknown): Promise<Answer> {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, 'sec-fetch-site': 'same-origin', origin: this.webUrl }
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-    if (this.accessToken) headers.authorization = `Bearer ${this.accessToken}`
+    if (isDpopPath(path)) {
+      // Signed for the URL this browser uses, the web origin's: the API must see the same through its proxy.
+      this.dpopKey ??= await createDpopKey()
+      headers.dpop = await signDpopProof(this.dpopKey, method, `${this.webUrl}${path}`, this.accessToken)
+      if (this.accessToken) headers.authorization = `DPoP ${this.accessToken}`
+    } else if (this.accessToken) headers.authorization = `Bearer ${this.accessToken}`
     if (json !== undefined) headers['content-type'] = 'application/json'
     const answer = await send(`${this.webUrl}${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json), from: this.from })
     for (const line of ([] as string[]).concat(answer.headers['set-cookie'] ?? [])) {

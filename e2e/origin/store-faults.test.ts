@@ -29,16 +29,20 @@ function needs(route: Route, strategy: StrategyName): Store[] {
     jwt: [],
     'jwt-denylist': ['redis'],
     'jwt-cookie': [],
+    // every request writes its proof's jti
+    'jwt-dpop': ['redis'],
   }
   const authenticate = strategy === 'session-cached' ? [] : sessionStore[strategy]
+  // jwt-dpop's login and refresh carry a proof too, whose jti is written to Redis
+  const proof: Store[] = strategy === 'jwt-dpop' ? ['redis'] : []
   switch (route) {
     case 'login':
-      return strategy.startsWith('jwt') ? ['postgres'] : [...new Set<Store>(['postgres', ...sessionStore[strategy]])]
+      return strategy.startsWith('jwt') ? ['postgres', ...proof] : [...new Set<Store>(['postgres', ...sessionStore[strategy]])]
     case 'me':
     case 'admin':
       return authenticate
     case 'refresh':
-      return ['postgres']
+      return ['postgres', ...proof]
     case 'sessions':
       return [...new Set([...authenticate, ...(strategy.startsWith('jwt') ? (['postgres'] as Store[]) : sessionStore[strategy])])]
     case 'password':

@@ -10,6 +10,7 @@ const STRATEGY_PROBES = {
   jwt: 'probe:jwt',
   'jwt-denylist': 'probe:jwt+redis',
   'jwt-cookie': 'probe:jwt-cookie',
+  'jwt-dpop': 'probe:jwt+dpop',
 } as const
 /** Every route inside the API: the baseline, each strategy, its probe. */
 const ROUTES = ['baseline', ...Object.entries(STRATEGY_PROBES).flat()]

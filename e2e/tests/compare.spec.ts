@@ -13,6 +13,8 @@ const CONTRACT: Record<StrategyName, { redis: number; pg: number }> = {
   jwt: { redis: 0, pg: 0 },
   'jwt-denylist': { redis: 1, pg: 0 },
   'jwt-cookie': { redis: 0, pg: 0 },
+  // the proof's jti, written once
+  'jwt-dpop': { redis: 1, pg: 0 },
 }
 
 /** What a replay of the credential captured before logout gets, per the contract's "logout revokes". */
@@ -24,6 +26,8 @@ const REPLAY_AFTER_LOGOUT: Record<StrategyName, { status: number; code: string }
   jwt: { status: 200, code: '' },
   'jwt-denylist': { status: 401, code: 'AUTH_REVOKED' },
   'jwt-cookie': { status: 200, code: '' },
+  // the thief holds the token, not the key: refused before logout as after
+  'jwt-dpop': { status: 401, code: 'DPOP_KEY_MISMATCH' },
 }
 
 const TIMES = 3
@@ -166,6 +170,62 @@ test("compare: jwt-cookie's token never reaches a script, yet its thief takes it
   const me = await settled(requests(pane, '/me').first())
   expect([me.status, me.redis, me.pg], 'the refreshed cookie works, with no round trip').toEqual([200, 0, 0])
   await expect(page.locator('[data-testid=totals] tr[data-strategy="jwt-cookie"]').getByTestId('total-per-authenticated').locator('strong')).toHaveText('0')
+})
+
+test("compare: a stolen jwt-dpop token fails from the thief's side while the owner's page keeps working; the key survives a reload and cannot be exported", async ({ page }) => {
+  await openView(page, '/')
+  await page.getByTestId('add-pane').selectOption('jwt-dpop')
+  const pane = page.getByTestId('pane-jwt-dpop')
+  const proofs: string[] = []
+  page.on('request', (request) => {
+    if (request.url().includes('/api/jwt-dpop/')) proofs.push(request.headers().dpop ?? '')
+  })
+  await click(pane, 'Log in')
+  expect((await settled(requests(pane, 'login').first())).status).toBe(200)
+  await expect(pane.getByTestId('stolen')).toContainText('The thief holds')
+
+  await click(pane, 'Replay stolen credential')
+  const stolen = await settled(requests(pane, 'replay').first())
+  expect({ status: stolen.status, code: stolen.code }, 'the thief has the token, not the key').toEqual({ status: 401, code: 'DPOP_KEY_MISMATCH' })
+  await pane.getByTestId('times').fill('2')
+  await click(pane, 'GET /me ×2')
+  const me = requests(pane, '/me')
+  await expect(me).toHaveCount(2)
+  for (let i = 0; i < 2; i++) expect((await settled(me.nth(i))).status, "the owner's page keeps working").toBe(200)
+  await click(pane, 'Refresh')
+  expect((await settled(requests(pane, 'refresh').first())).status, 'a refresh proves the same key').toBe(200)
+  expect(proofs.length, 'every request carried a proof').toBeGreaterThanOrEqual(5)
+  expect(new Set(proofs).size, 'a fresh proof each time').toBe(proofs.length)
+  expect(proofs.every((proof) => proof.split('.').length === 3)).toBe(true)
+
+  // The key lives in IndexedDB as a CryptoKey: a reload keeps the login, and no script can export it.
+  await page.reload()
+  await expect(pane).toBeVisible()
+  await pane.getByTestId('times').fill('1')
+  await click(pane, 'GET /me ×1')
+  expect((await settled(requests(pane, '/me').first())).status, 'after a reload, the same key still signs').toBe(200)
+  const key = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('lab-dpop')
+      open.onsuccess = () => resolve(open.result)
+      open.onerror = () => reject(open.error)
+    })
+    const pair = await new Promise<CryptoKeyPair>((resolve, reject) => {
+      const get = db.transaction('keys').objectStore('keys').get('browser')
+      get.onsuccess = () => resolve(get.result as CryptoKeyPair)
+      get.onerror = () => reject(get.error)
+    })
+    const exported = await crypto.subtle.exportKey('pkcs8', pair.privateKey).then(() => 'exported', (error: Error) => error.name)
+    return { algorithm: pair.privateKey.algorithm.name, extractable: pair.privateKey.extractable, exported }
+  })
+  expect(key).toEqual({ algorithm: 'ECDSA', extractable: false, exported: 'InvalidAccessError' })
+  observe({
+    journey: 'Compare: a thief replays a stolen jwt-dpop token',
+    strategy: 'jwt-dpop',
+    seen: { "the thief's replay": `${stolen.status} ${stolen.code}`, "the owner's /me": '200, 200, and 200 after a reload', 'the private key': `${key.algorithm}, extractable ${key.extractable}, export: ${key.exported}` },
+    screenshot: screenshotPath('compare-dpop').relative,
+  })
+  await page.screenshot({ path: screenshotPath('compare-dpop').path, fullPage: true })
 })
 
 test('compare: admin reaches /admin, and a refresh rotates the jwt', async ({ page }) => {

@@ -83,10 +83,16 @@ test('devices: end one login; the thief measures what its credential still does,
     seen: { 'after the end': (await device('phone').getByTestId('device-verdict').textContent()) ?? '' },
   })
 
+  // jwt-dpop: the thief holds the phone's token and cookies, never its key: refused at once.
+  await twoLogins(page, 'jwt-dpop', 'phone', 5)
+  await end('phone')
+  await expect(device('phone')).toHaveAttribute('data-verdict', 'refused-at-once')
+  await expect(device('phone')).toHaveAttribute('data-code', 'DPOP_KEY_MISMATCH')
+
   // What the devices' logins handed the page: a bearer token where the strategy has one, otherwise receipts.
   const exchanged = await traffic()
   const logins = exchanged.filter((each) => each.path === '/attacker/login').map((each) => each.received as { login: { strategy: string }; credential: unknown; refresh: unknown })
-  expect(logins.map((each) => each.login.strategy)).toEqual(['session', 'jwt', 'jwt-denylist', 'session-cached'])
+  expect(logins.map((each) => each.login.strategy)).toEqual(['session', 'jwt', 'jwt-denylist', 'session-cached', 'jwt-dpop'])
   for (const { login, credential, refresh } of logins) {
     if (login.strategy.startsWith('jwt')) {
       expect(credential, login.strategy).toEqual({ kind: 'bearer', token: expect.any(String), expiresAt: expect.any(String) })

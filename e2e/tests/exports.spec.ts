@@ -54,7 +54,8 @@ test('export: a revocation run downloads, and imported in a fresh browser reads 
       }),
     )
   const before = await view(page)
-  expect(before.filter((row) => row.includes('rejected-immediately'))).toHaveLength(3)
+  // session, session-pg, jwt-denylist and jwt-dpop (whose thief lacks the key)
+  expect(before.filter((row) => row.includes('rejected-immediately'))).toHaveLength(4)
 
   const { jsonPath, markdown } = await downloadExports(page, 'revocation')
   for (const strategy of STRATEGIES) expect(markdown).toMatch(new RegExp(`\\| ${strategy} \\|`))

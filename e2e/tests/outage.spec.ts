@@ -6,7 +6,7 @@ import { observe, screenshotPath } from '../reporting/observations.ts'
 /** Longer than the header's health poll (3 s), so that one falls inside the pause. */
 const PAUSE_SECONDS = 5
 
-test('outage: with Redis paused, jwt, jwt-cookie and session-pg keep answering, session-cached answers from its fresh copies, session and jwt-denylist fail fast with 503, all recover; the header says so live', async ({ page }) => {
+test('outage: with Redis paused, jwt, jwt-cookie and session-pg keep answering, session-cached answers from its fresh copies, session, jwt-denylist and jwt-dpop fail fast with 503, all recover; the header says so live', async ({ page }) => {
   await openView(page, '/outage')
   const health = page.getByTestId('store-health')
   await expect(health).toContainText('Redis up')
@@ -32,7 +32,7 @@ test('outage: with Redis paused, jwt, jwt-cookie and session-pg keep answering, 
     slowest503: Number(await row(strategy).getAttribute('data-slowest-503')),
     afterOk: Number(await row(strategy).getAttribute('data-after-ok')),
   })
-  for (const strategy of ['session', 'jwt-denylist']) {
+  for (const strategy of ['session', 'jwt-denylist', 'jwt-dpop']) {
     const shown = await seen(strategy)
     expect(shown.during503, `${strategy} failed during the pause`).toBeGreaterThan(0)
     expect(shown.slowest503, `${strategy} failed fast`).toBeLessThan(2000)

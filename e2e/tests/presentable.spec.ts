@@ -40,7 +40,7 @@ const VIEWS: View[] = [
     async act(page) {
       await page.getByTestId('short-story').check()
       await page.getByTestId('run-revocation').click()
-      for (const strategy of ['session', 'session-pg', 'jwt-denylist']) await expect(page.getByTestId(`revocation-${strategy}`)).toHaveAttribute('data-verdict', 'rejected-immediately')
+      for (const strategy of ['session', 'session-pg', 'jwt-denylist', 'jwt-dpop']) await expect(page.getByTestId(`revocation-${strategy}`)).toHaveAttribute('data-verdict', 'rejected-immediately')
       for (const strategy of ['session-cached', 'jwt', 'jwt-cookie']) await expect(page.getByTestId(`revocation-${strategy}`)).toHaveAttribute('data-verdict', 'accepted')
       return [page.getByTestId('revocation-result')]
     },

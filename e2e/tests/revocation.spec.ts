@@ -8,11 +8,12 @@ const SHORT_TTL_SECONDS = 10
 /** Replays go once a second: a window is measured to within that, plus a busy machine's slack. */
 const SLACK_MS = 2500
 
-const IMMEDIATE = { session: 'AUTH_INVALID', 'session-pg': 'AUTH_INVALID', 'jwt-denylist': 'AUTH_REVOKED' } as const
+/** Refused from the first replay after logout; jwt-dpop's thief holds the token but not the key, so before logout too. */
+const IMMEDIATE = { session: 'AUTH_INVALID', 'session-pg': 'AUTH_INVALID', 'jwt-denylist': 'AUTH_REVOKED', 'jwt-dpop': 'DPOP_KEY_MISMATCH' } as const
 /** Open after logout until the stolen credential's own exp: the cached copy goes stale (then Redis says no), the tokens expire. */
 const WINDOWED = { 'session-cached': 'AUTH_INVALID', jwt: 'AUTH_EXPIRED', 'jwt-cookie': 'AUTH_EXPIRED' } as const
 
-test('revocation, short story: session, session-pg and jwt-denylist refuse the replay at once; session-cached, jwt and jwt-cookie let it in until the stolen credential expires, each window measured', async ({ page }) => {
+test('revocation, short story: session, session-pg, jwt-denylist and jwt-dpop refuse the replay at once; session-cached, jwt and jwt-cookie let it in until the stolen credential expires, each window measured', async ({ page }) => {
   await openView(page, '/revocation')
   await page.getByTestId('short-story').check()
   const started = Date.now()

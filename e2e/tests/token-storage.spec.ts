@@ -12,7 +12,7 @@ test.describe('where the token lives', () => {
   // The view injects an event handler and a javascript: link on purpose: the page's CSP must refuse exactly those two.
   test.use({ expectedCspViolations: ['/token-storage: script-src-attr refused inline', '/token-storage: script-src-elem refused inline'] })
 
-  test('the XSS payload takes Web Storage and in-memory tokens away, and can only ride the HttpOnly cookie', async ({ page, context, request }) => {
+  test('the XSS payload takes Web Storage and in-memory tokens away, and can only ride the HttpOnly cookie and the DPoP key', async ({ page, context, request }) => {
     const exfiltrated: Exfiltrated[] = []
     const sentByTheApp: string[] = []
     page.on('request', (sent) => {
@@ -41,6 +41,13 @@ test.describe('where the token lives', () => {
     await expect(row('cookie')).toHaveAttribute('data-verdict', 'ridden')
     await expect(row('cookie').getByTestId('replay')).toHaveAttribute('data-status', '401')
     await expect(row('cookie').getByTestId('ride')).toHaveAttribute('data-status', '200')
+    // jwt-dpop: the token is read and sent away, but without its key it is refused; the key is used from the page, never exported.
+    await expect(row('key')).toHaveAttribute('data-verdict', 'ridden')
+    await expect(row('key').getByTestId('replay')).toHaveAttribute('data-status', '401')
+    await expect(row('key').getByTestId('replay')).toContainText('DPOP_KEY_MISMATCH')
+    await expect(row('key').getByTestId('ride')).toHaveAttribute('data-status', '200')
+    await expect(row('key').getByTestId('read')).toContainText('extractable: false')
+    await expect(row('key').getByTestId('read')).toContainText('refused (InvalidAccessError)')
 
     // The in-memory token leaves with the app's next request that carries it.
     await page.getByTestId('use-app').click()
@@ -59,7 +66,7 @@ test.describe('where the token lives', () => {
     expect((await request.get('/api/jwt-cookie/me')).status()).toBe(401)
     const shot = screenshotPath('token-storage')
     await page.screenshot({ path: shot.path, fullPage: true })
-    for (const place of ['localStorage', 'sessionStorage', 'memory', 'cookie']) {
+    for (const place of ['localStorage', 'sessionStorage', 'memory', 'cookie', 'key']) {
       observe({
         journey: 'Where the token lives: a simulated XSS payload',
         strategy: place,

@@ -8,13 +8,14 @@ import { observe, screenshotPath } from '../reporting/observations.ts'
 const ASPECTS = ['trips', 'auth', 'credential', 'theft', 'logout', 'redis', 'postgres', 'replica'] as const
 
 /** What the lab claims of each strategy (README, CONTRACT): the run must find the same, or this fails. */
-const EXPECTED: Record<StrategyName, { trips: string; credential: RegExp; logout: RegExp; redis: RegExp }> = {
-  session: { trips: '1 Redis', credential: /^HttpOnly cookies$/, logout: /^at once$/, redis: /^fails fast: 503, then recovers$/ },
-  'session-pg': { trips: '1 Postgres', credential: /^HttpOnly cookies$/, logout: /^at once$/, redis: /^keeps answering$/ },
-  'session-cached': { trips: '0', credential: /^HttpOnly cookies$/, logout: /^after \d+\.\d s–\d+\.\d s$/, redis: /^keeps answering$/ },
-  jwt: { trips: '0', credential: /^in the page’s script$/, logout: /^after \d+\.\d s–\d+\.\d s$/, redis: /^keeps answering$/ },
-  'jwt-denylist': { trips: '1 Redis', credential: /^in the page’s script$/, logout: /^at once$/, redis: /^fails fast: 503, then recovers$/ },
-  'jwt-cookie': { trips: '0', credential: /^HttpOnly cookies$/, logout: /^after \d+\.\d s–\d+\.\d s$/, redis: /^keeps answering$/ },
+const EXPECTED: Record<StrategyName, { trips: string; credential: RegExp; theft: string; logout: RegExp; redis: RegExp }> = {
+  session: { trips: '1 Redis', credential: /^HttpOnly cookies$/, theft: 'acts as alice from elsewhere', logout: /^at once$/, redis: /^fails fast: 503, then recovers$/ },
+  'session-pg': { trips: '1 Postgres', credential: /^HttpOnly cookies$/, theft: 'acts as alice from elsewhere', logout: /^at once$/, redis: /^keeps answering$/ },
+  'session-cached': { trips: '0', credential: /^HttpOnly cookies$/, theft: 'acts as alice from elsewhere', logout: /^after \d+\.\d s–\d+\.\d s$/, redis: /^keeps answering$/ },
+  jwt: { trips: '0', credential: /^in the page’s script$/, theft: 'acts as alice from elsewhere', logout: /^after \d+\.\d s–\d+\.\d s$/, redis: /^keeps answering$/ },
+  'jwt-denylist': { trips: '1 Redis', credential: /^in the page’s script$/, theft: 'acts as alice from elsewhere', logout: /^at once$/, redis: /^fails fast: 503, then recovers$/ },
+  'jwt-cookie': { trips: '0', credential: /^HttpOnly cookies$/, theft: 'acts as alice from elsewhere', logout: /^after \d+\.\d s–\d+\.\d s$/, redis: /^keeps answering$/ },
+  'jwt-dpop': { trips: '1 Redis', credential: /^in the page’s script, bound to its key$/, theft: 'refused (401 DPOP_KEY_MISMATCH)', logout: /^at once$/, redis: /^fails fast: 503, then recovers$/ },
 }
 
 const cell = (page: Page, aspect: string, strategy: string) => page.getByTestId(`cell-${aspect}-${strategy}`)
@@ -36,7 +37,7 @@ async function runVerdict(page: Page) {
     expect(await text(page, 'trips', strategy), `${strategy}: round trips`).toBe(expected.trips)
     expect(await text(page, 'auth', strategy), `${strategy}: auth time`).toMatch(/^\d+\.\d+ ms$/)
     expect(await text(page, 'credential', strategy), `${strategy}: credential`).toMatch(expected.credential)
-    expect(await text(page, 'theft', strategy), `${strategy}: theft`).toBe('acts as alice from elsewhere')
+    expect(await text(page, 'theft', strategy), `${strategy}: theft`).toBe(expected.theft)
     expect(await text(page, 'logout', strategy), `${strategy}: logout`).toMatch(expected.logout)
     expect(await text(page, 'redis', strategy), `${strategy}: Redis pause`).toMatch(expected.redis)
     for (const aspect of ['trips', 'auth', 'credential', 'theft', 'logout', 'redis']) {

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { STRATEGIES, type LoginInfo, type StrategyName } from '@lab/contracts'
 import { startPostgresServer } from '../src/local-stores/postgres-server.ts'
 import { startRedisServer } from '../src/local-stores/redis.ts'
-import { ADMIN, buildApp, call, headersFor, login, refresh, type Credential } from './helpers.ts'
+import { ADMIN, buildApp, call, headersFor, login, newCredential, refresh, type Credential } from './helpers.ts'
 
 /** After one of several logins is ended by its user, what its credential still opens at once. */
 const ENDED_LOGIN_STILL_OPENS_ME: Record<StrategyName, boolean> = {
@@ -17,6 +17,8 @@ const ENDED_LOGIN_STILL_OPENS_ME: Record<StrategyName, boolean> = {
   jwt: true,
   'jwt-denylist': false,
   'jwt-cookie': true,
+  // its access token too, in the hands of the device that holds the key
+  'jwt-dpop': true,
 }
 
 async function newUser(fastify: FastifyInstance) {
@@ -26,10 +28,11 @@ async function newUser(fastify: FastifyInstance) {
 }
 
 function loginFrom(fastify: FastifyInstance, strategy: StrategyName, user: { username: string; password: string }, userAgent: string) {
+  const credential = newCredential(strategy)
+  const url = `/api/${strategy}/login`
   return fastify
-    .inject({ method: 'POST', url: `/api/${strategy}/login`, headers: { 'user-agent': userAgent }, payload: user })
+    .inject({ method: 'POST', url, headers: { 'user-agent': userAgent, ...headersFor(credential, 'POST', url) }, payload: user })
     .then((response) => {
-      const credential: Credential = { cookies: {} }
       for (const cookie of response.cookies) credential.cookies[cookie.name] = cookie.value
       const token = response.json<{ accessToken?: string }>().accessToken
       if (token) credential.accessToken = token
@@ -67,16 +70,16 @@ for (const strategy of STRATEGIES) {
       const laptop = await loginFrom(fastify, strategy, user, 'Laptop Browser')
       const phone = await loginFrom(fastify, strategy, user, 'Phone Browser')
       const target = (await list(fastify, strategy, laptop)).find((s) => s.userAgent === 'Phone Browser') as LoginInfo
-      const ended = await fastify.inject({ method: 'DELETE', url: `/api/${strategy}/sessions/${target.id}`, headers: headersFor(laptop) })
+      const ended = await fastify.inject({ method: 'DELETE', url: `/api/${strategy}/sessions/${target.id}`, headers: headersFor(laptop, 'DELETE', `/api/${strategy}/sessions/${target.id}`) })
       assert.equal(ended.statusCode, 204, ended.body)
       assert.deepEqual((await list(fastify, strategy, laptop)).map((s) => s.userAgent), ['Laptop Browser'])
       const phoneMe = await call(fastify, 'GET', `/api/${strategy}/me`, phone)
       assert.equal(phoneMe.statusCode, ENDED_LOGIN_STILL_OPENS_ME[strategy] ? 200 : 401)
       if (strategy.startsWith('jwt')) assert.equal((await refresh(fastify, strategy, phone)).statusCode, 401, 'its refresh family is dead')
       assert.equal((await call(fastify, 'GET', `/api/${strategy}/me`, laptop)).statusCode, 200)
-      const again = await fastify.inject({ method: 'DELETE', url: `/api/${strategy}/sessions/${target.id}`, headers: headersFor(laptop) })
+      const again = await fastify.inject({ method: 'DELETE', url: `/api/${strategy}/sessions/${target.id}`, headers: headersFor(laptop, 'DELETE', `/api/${strategy}/sessions/${target.id}`) })
       assert.equal(again.statusCode, 404)
-      const garbage = await fastify.inject({ method: 'DELETE', url: `/api/${strategy}/sessions/not-a-login`, headers: headersFor(laptop) })
+      const garbage = await fastify.inject({ method: 'DELETE', url: `/api/${strategy}/sessions/not-a-login`, headers: headersFor(laptop, 'DELETE', `/api/${strategy}/sessions/not-a-login`) })
       assert.equal(garbage.statusCode, 404)
     })
 
@@ -105,13 +108,13 @@ test('an admin ends every login of a user under every strategy; a user cannot', 
   const admin = (await login(fastify, 'session', ADMIN)).credential
   const byUser = await fastify.inject({ method: 'DELETE', url: `/api/session/users/${user.username}/sessions`, headers: headersFor(logins.session) })
   assert.equal(byUser.statusCode, 403)
-  const byAdmin = await fastify.inject({ method: 'DELETE', url: `/api/session/users/${user.username}/sessions`, headers: headersFor(admin) })
+  const byAdmin = await fastify.inject({ method: 'DELETE', url: `/api/session/users/${user.username}/sessions`, headers: headersFor(admin, 'DELETE', `/api/session/users/${user.username}/sessions`) })
   assert.equal(byAdmin.statusCode, 204)
   for (const strategy of ['session', 'session-pg', 'jwt-denylist'] as const) {
     assert.equal((await call(fastify, 'GET', `/api/${strategy}/me`, logins[strategy])).statusCode, 401, strategy)
   }
   for (const strategy of ['jwt', 'jwt-denylist', 'jwt-cookie'] as const) assert.equal((await refresh(fastify, strategy, logins[strategy] as Credential)).statusCode, 401, strategy)
-  const unknown = await fastify.inject({ method: 'DELETE', url: `/api/session/users/nobody-${randomUUID()}/sessions`, headers: headersFor(admin) })
+  const unknown = await fastify.inject({ method: 'DELETE', url: `/api/session/users/nobody-${randomUUID()}/sessions`, headers: headersFor(admin, 'DELETE', `/api/session/users/nobody-${randomUUID()}/sessions`) })
   assert.equal(unknown.statusCode, 404)
 })
 
@@ -135,7 +138,7 @@ test('ending other logins from a login older than five minutes needs the passwor
     }
     const phoneId = (await list(fastify, strategy, laptop)).find((s) => s.userAgent === 'Phone Browser')?.id as string
     const end = (payload?: object) =>
-      fastify.inject({ method: 'DELETE', url: `/api/${strategy}/sessions/${phoneId}`, headers: headersFor(laptop), ...(payload ? { payload } : {}) })
+      fastify.inject({ method: 'DELETE', url: `/api/${strategy}/sessions/${phoneId}`, headers: headersFor(laptop, 'DELETE', `/api/${strategy}/sessions/${phoneId}`), ...(payload ? { payload } : {}) })
     const bare = await end()
     assert.equal(bare.statusCode, 401, `${strategy}: ${bare.body}`)
     assert.equal(bare.json().code, 'REAUTHENTICATION_REQUIRED')

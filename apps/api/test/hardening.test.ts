@@ -21,7 +21,7 @@ test('every state-changing route refuses a cross-site request, and accepts a sam
         const response = await fastify.inject({
           method: 'POST',
           url: `/api/${strategy}/${route}`,
-          headers: { ...headersFor(credential), ...headers },
+          headers: { ...headersFor(credential, 'POST', `/api/${strategy}/${route}`), ...headers },
           payload: { username: 'alice', password: 'alice-password' },
         })
         assert.equal(response.statusCode, 403, `${strategy}/${route} ${JSON.stringify(headers)}`)
@@ -29,7 +29,7 @@ test('every state-changing route refuses a cross-site request, and accepts a sam
       }
     }
     // The session survived every forged logout above.
-    const me = await fastify.inject({ method: 'GET', url: `/api/${strategy}/me`, headers: headersFor(credential) })
+    const me = await fastify.inject({ method: 'GET', url: `/api/${strategy}/me`, headers: headersFor(credential, 'GET', `/api/${strategy}/me`) })
     assert.equal(me.statusCode, 200, strategy)
   }
   const sameOrigin = await fastify.inject({

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
 import fp from 'fastify-plugin'
-import { countRoundTrips, type StrategyName } from '@lab/contracts'
+import { countRoundTrips, DPOP_STRATEGIES, type StrategyName } from '@lab/contracts'
 import app, { serverOptions, type AppConfig } from '../src/app.ts'
 
 /** The servers CI and every session's machine run; a developer may point the tests elsewhere. */
@@ -61,10 +61,48 @@ export async function buildApp(t: TestContext, overrides: Partial<AppConfig> = {
   return fastify
 }
 
-/** What a client keeps between requests: the session cookie or the bearer token, and the refresh cookie. */
+/** A DPoP client's key pair (Ed25519), as a browser keeps its non-extractable one. */
+export interface DpopKey {
+  privateKey: KeyObject
+  jwk: { kty: string; crv: string; x: string }
+}
+
+/** What a client keeps between requests: the session cookie or the bearer token, and the refresh cookie; with jwt-dpop, its key. */
 export interface Credential {
   cookies: Record<string, string>
   accessToken?: string
+  dpop?: DpopKey
+}
+
+export function dpopKey(): DpopKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+  const { kty, crv, x } = publicKey.export({ format: 'jwk' }) as DpopKey['jwk']
+  return { privateKey, jwk: { kty, crv, x } }
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+
+/**
+ * A DPoP proof (RFC 9449 §4.2) for `method` and the app's `url` as inject addresses it (http://localhost),
+ * signed with Ed25519; `header` and `claims` override or add fields (undefined removes one), for the attack tests.
+ */
+export function dpopProof(
+  key: DpopKey,
+  method: string,
+  url: string,
+  { accessToken, header = {}, claims = {} }: { accessToken?: string | undefined; header?: Record<string, unknown>; claims?: Record<string, unknown> } = {},
+): string {
+  const head = { typ: 'dpop+jwt', alg: 'EdDSA', jwk: key.jwk, ...header }
+  const payload = {
+    jti: randomUUID(),
+    htm: method,
+    htu: new URL(url, 'http://localhost').href.split('?')[0],
+    iat: Math.floor(Date.now() / 1000),
+    ...(accessToken === undefined ? {} : { ath: createHash('sha256').update(accessToken).digest('base64url') }),
+    ...claims,
+  }
+  const input = `${b64(head)}.${b64(payload)}`
+  return `${input}.${sign(null, Buffer.from(input), key.privateKey).toString('base64url')}`
 }
 
 /** A client address of its own, so rate-limit counters shared in Redis with other test files do not interfere. */
@@ -80,13 +118,20 @@ export function cookieHeader(credential: Credential): string {
   return Object.entries(credential.cookies).map(([name, value]) => `${name}=${value}`).join('; ')
 }
 
-export function headersFor(credential: Credential | undefined): Record<string, string> {
+/** The headers a client sends with its credential; a DPoP client adds a fresh proof for `method` and `url`. */
+export function headersFor(credential: Credential | undefined, method = 'GET', url = '/'): Record<string, string> {
   if (!credential) return {}
   const headers: Record<string, string> = {}
   const cookie = cookieHeader(credential)
   if (cookie) headers.cookie = cookie
-  if (credential.accessToken) headers.authorization = `Bearer ${credential.accessToken}`
+  if (credential.accessToken) headers.authorization = `${credential.dpop ? 'DPoP' : 'Bearer'} ${credential.accessToken}`
+  if (credential.dpop) headers.dpop = dpopProof(credential.dpop, method, url, { accessToken: credential.accessToken })
   return headers
+}
+
+/** A new client of the strategy: with jwt-dpop, one that holds its own key. */
+export function newCredential(strategy: StrategyName): Credential {
+  return (DPOP_STRATEGIES as readonly string[]).includes(strategy) ? { cookies: {}, dpop: dpopKey() } : { cookies: {} }
 }
 
 /** Applies a response's Set-Cookie headers to a credential, as a browser would. */
@@ -102,27 +147,25 @@ export async function login(
   fastify: FastifyInstance,
   strategy: StrategyName,
   user = ALICE,
-  credential: Credential = { cookies: {} },
+  credential: Credential = newCredential(strategy),
 ): Promise<{ response: LightMyRequestResponse; credential: Credential }> {
-  const response = await fastify.inject({
-    method: 'POST',
-    url: `/api/${strategy}/login`,
-    headers: headersFor(credential),
-    payload: user,
-  })
+  const url = `/api/${strategy}/login`
+  const response = await fastify.inject({ method: 'POST', url, headers: headersFor(credential, 'POST', url), payload: user })
   keepCookies(credential, response)
   const body = response.json<{ accessToken?: string }>()
   if (body.accessToken) credential.accessToken = body.accessToken
   return { response, credential }
 }
 
-export function call(fastify: FastifyInstance, method: 'GET' | 'POST', url: string, credential?: Credential) {
-  return fastify.inject({ method, url, headers: headersFor(credential) })
+export function call(fastify: FastifyInstance, method: 'GET' | 'POST' | 'DELETE', url: string, credential?: Credential) {
+  return fastify.inject({ method, url, headers: headersFor(credential, method, url) })
 }
 
-/** POST /api/:strategy/refresh with the credential's refresh cookie, as the browser would send it to that path. */
+/** POST /api/:strategy/refresh with the credential's refresh cookie, as the browser would send it to that path (with jwt-dpop, and a proof). */
 export function refresh(fastify: FastifyInstance, strategy: StrategyName, credential: Credential) {
-  return fastify.inject({ method: 'POST', url: `/api/${strategy}/refresh`, cookies: { rt: credential.cookies.rt ?? '' } })
+  const url = `/api/${strategy}/refresh`
+  const proof = credential.dpop ? { dpop: dpopProof(credential.dpop, 'POST', url) } : {}
+  return fastify.inject({ method: 'POST', url, headers: proof, cookies: { rt: credential.cookies.rt ?? '' } })
 }
 
 export function roundTrips(response: LightMyRequestResponse) {

@@ -5,7 +5,7 @@ import { hash } from '@node-rs/argon2'
 import { buildApp, call, headersFor, login, refresh, type Credential } from './helpers.ts'
 
 const change = (fastify: Awaited<ReturnType<typeof buildApp>>, url: string, credential: Credential, payload: object) =>
-  fastify.inject({ method: 'POST', url, headers: headersFor(credential), payload })
+  fastify.inject({ method: 'POST', url, headers: headersFor(credential, 'POST', url), payload })
 
 test('a password change ends every login of the user that each strategy can end, and only theirs', async (t) => {
   const fastify = await buildApp(t)

@@ -3,15 +3,16 @@ import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ACCESS_TOKEN_COOKIE, REFRESH_STRATEGIES } from '@lab/contracts'
 import type { LightMyRequestResponse } from 'fastify'
-import { buildApp, call, keepCookies, login, refresh, type Credential } from './helpers.ts'
+import { buildApp, call, keepCookies, login, newCredential, refresh, type Credential } from './helpers.ts'
 
 /** Strict reuse detection: no grace at all, so any second use of a rotated token is theft. */
 const STRICT = { refreshReuseGrace: 0 }
 
-/** The access token a refresh handed over, where the strategy puts it: the body, or jwt-cookie's cookie. */
-function accessFrom(response: LightMyRequestResponse): Credential {
+/** The access token a refresh handed over, where the strategy puts it: the body, or jwt-cookie's cookie; with jwt-dpop, held with the login's key. */
+function accessFrom(response: LightMyRequestResponse, { dpop }: Credential): Credential {
   const cookie = response.cookies.find((c) => c.name === ACCESS_TOKEN_COOKIE)
-  return cookie ? { cookies: { [ACCESS_TOKEN_COOKIE]: cookie.value } } : { cookies: {}, accessToken: response.json().accessToken as string }
+  if (cookie) return { cookies: { [ACCESS_TOKEN_COOKIE]: cookie.value } }
+  return { cookies: {}, accessToken: response.json().accessToken as string, ...(dpop && { dpop }) }
 }
 
 for (const strategy of REFRESH_STRATEGIES) {
@@ -25,9 +26,9 @@ for (const strategy of REFRESH_STRATEGIES) {
       keepCookies(credential, response)
       const body = response.json()
       assert.equal(body.user.username, 'alice')
-      assert.notDeepEqual(accessFrom(response), { cookies: first.cookies, accessToken: first.accessToken })
+      assert.notDeepEqual(accessFrom(response, { cookies: {} }), { cookies: first.cookies, accessToken: first.accessToken })
       assert.notEqual(credential.cookies.rt, first.cookies.rt)
-      const me = await call(fastify, 'GET', `/api/${strategy}/me`, accessFrom(response))
+      const me = await call(fastify, 'GET', `/api/${strategy}/me`, accessFrom(response, credential))
       assert.equal(me.statusCode, 200)
     })
 
@@ -49,7 +50,7 @@ for (const strategy of REFRESH_STRATEGIES) {
       const stolen = structuredClone(credential)
       const rotated = await refresh(fastify, strategy, credential)
       keepCookies(credential, rotated)
-      const newest = accessFrom(rotated)
+      const newest = accessFrom(rotated, credential)
 
       const replay = await refresh(fastify, strategy, stolen)
       assert.equal(replay.statusCode, 401)
@@ -84,9 +85,9 @@ for (const strategy of REFRESH_STRATEGIES) {
       const successors = new Set(results.map((r) => r.cookies.find((c) => c.name === 'rt')?.value))
       assert.equal(successors.size, 1, 'one successor for all: the tabs agree on the next token')
       for (const result of results) {
-        assert.equal((await call(fastify, 'GET', `/api/${strategy}/me`, accessFrom(result))).statusCode, 200)
+        assert.equal((await call(fastify, 'GET', `/api/${strategy}/me`, accessFrom(result, credential))).statusCode, 200)
       }
-      const next = await refresh(fastify, strategy, { cookies: { rt: [...successors][0] as string } })
+      const next = await refresh(fastify, strategy, { ...credential, cookies: { rt: [...successors][0] as string } })
       assert.equal(next.statusCode, 200, 'the family is alive: its successor rotates as usual')
     })
 
@@ -176,7 +177,7 @@ for (const strategy of REFRESH_STRATEGIES) {
       const fastify = await buildApp(t)
       const missing = await fastify.inject({ method: 'POST', url: `/api/${strategy}/refresh` })
       assert.equal(missing.json().code, 'AUTH_MISSING')
-      const unknown = await refresh(fastify, strategy, { cookies: { rt: 'x'.repeat(43) } })
+      const unknown = await refresh(fastify, strategy, { ...newCredential(strategy), cookies: { rt: 'x'.repeat(43) } })
       assert.equal(unknown.statusCode, 401)
       assert.equal(unknown.json().code, 'AUTH_INVALID')
     })

@@ -12,6 +12,8 @@ const ROUND_TRIPS_PER_ME: Record<StrategyName, { redis: number; pg: number }> = 
   jwt: { redis: 0, pg: 0 },
   'jwt-denylist': { redis: 1, pg: 0 },
   'jwt-cookie': { redis: 0, pg: 0 },
+  // the proof's jti, written once (SET NX) so it cannot be replayed
+  'jwt-dpop': { redis: 1, pg: 0 },
 }
 
 /** Whether a credential captured before logout still opens /me right after it (session-cached: until its copy goes stale). */
@@ -22,6 +24,7 @@ const REVOKED_AT_LOGOUT: Record<StrategyName, boolean> = {
   jwt: false,
   'jwt-denylist': true,
   'jwt-cookie': false,
+  'jwt-dpop': false,
 }
 
 /** The cookie a strategy's logout must clear. */
@@ -32,6 +35,7 @@ const CREDENTIAL_COOKIE: Record<StrategyName, string> = {
   jwt: 'rt',
   'jwt-denylist': 'rt',
   'jwt-cookie': 'at',
+  'jwt-dpop': 'rt',
 }
 
 for (const strategy of STRATEGIES) {

@@ -10,7 +10,9 @@ export const BODY_LIMIT = 16 * 1024
  * Request headers the API needs, as the browser sent them. Nothing else passes: not host or
  * connection, and not a client's X-Forwarded-*, Forwarded or X-Real-IP, which the API would believe
  * since it trusts this proxy. Origin and Sec-Fetch-Site go through so the API's cross-site check
- * sees what the browser said; x-lab-replica pins a request to one API replica (the replicas view).
+ * sees what the browser said; x-lab-replica pins a request to one API replica (the replicas view);
+ * DPoP carries jwt-dpop's proof, signed for this origin's URL, which the API rebuilds from the
+ * X-Forwarded-Host and -Proto set below.
  */
 const FORWARDED_REQUEST_HEADERS = [
   'accept',
@@ -18,6 +20,7 @@ const FORWARDED_REQUEST_HEADERS = [
   'content-length',
   'content-type',
   'cookie',
+  'dpop',
   'last-event-id',
   'origin',
   'sec-fetch-site',

@@ -1,12 +1,18 @@
 import { ACCESS_TOKEN_COOKIE, SESSION_CACHE_COOKIE, SESSION_COOKIE, type StrategyName } from '@lab/contracts'
+import { dpopSigner } from './dpop.ts'
 import { PROBE_CACHE_COOKIE, PROBE_COOKIE, type ProbeCredentials } from './probes.ts'
 
 export type Headers = Record<string, string>
+/** What one client sends: the same headers every time, or (DPoP) headers with a fresh proof for each method and URL. */
+export type Credential = Headers | ((method: string, url: string) => Headers)
+
+export const headersOf = (credential: Credential, method: string, url: string): Headers =>
+  typeof credential === 'function' ? credential(method, url) : credential
 
 const LOGIN_CONCURRENCY = 8
 
 /** The cookies a browser sends to `/api/:strategy/me` after logging in (the refresh token `rt` is path-limited away from it). */
-const ME_COOKIES: Record<Exclude<StrategyName, 'jwt' | 'jwt-denylist'>, readonly string[]> = {
+const ME_COOKIES: Record<Exclude<StrategyName, 'jwt' | 'jwt-denylist' | 'jwt-dpop'>, readonly string[]> = {
   session: [SESSION_COOKIE.session],
   'session-pg': [SESSION_COOKIE['session-pg']],
   'session-cached': [SESSION_COOKIE['session-cached'], SESSION_CACHE_COOKIE],
@@ -14,8 +20,8 @@ const ME_COOKIES: Record<Exclude<StrategyName, 'jwt' | 'jwt-denylist'>, readonly
 }
 
 /** Logs `usernames` in through the real login route of `strategy` and returns each one's request headers for `/me`. */
-export async function loginAll(baseUrl: string, strategy: StrategyName, usernames: readonly string[], password: string): Promise<Headers[]> {
-  const headers: Headers[] = new Array(usernames.length)
+export async function loginAll(baseUrl: string, strategy: StrategyName, usernames: readonly string[], password: string): Promise<Credential[]> {
+  const headers: Credential[] = new Array(usernames.length)
   let next = 0
   const worker = async () => {
     while (next < usernames.length) {
@@ -27,17 +33,22 @@ export async function loginAll(baseUrl: string, strategy: StrategyName, username
   return headers
 }
 
-async function login(baseUrl: string, strategy: StrategyName, username: string, password: string): Promise<Headers> {
-  const response = await fetch(`${baseUrl}/api/${strategy}/login`, {
+async function login(baseUrl: string, strategy: StrategyName, username: string, password: string): Promise<Credential> {
+  const url = `${baseUrl}/api/${strategy}/login`
+  // jwt-dpop: each client holds its own key, proves it at login, and signs a fresh proof for every request.
+  const proof = strategy === 'jwt-dpop' ? dpopSigner() : null
+  const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(proof && { dpop: proof('POST', url) }) },
     body: JSON.stringify({ username, password }),
   })
   if (response.status !== 200) throw new Error(`login of ${username} to ${strategy} answered ${response.status}`)
   const body = (await response.json()) as { accessToken?: string }
-  if (strategy === 'jwt' || strategy === 'jwt-denylist') {
-    if (!body.accessToken) throw new Error(`login to ${strategy} returned no access token`)
-    return { authorization: `Bearer ${body.accessToken}` }
+  if (strategy === 'jwt' || strategy === 'jwt-denylist' || strategy === 'jwt-dpop') {
+    const token = body.accessToken
+    if (!token) throw new Error(`login to ${strategy} returned no access token`)
+    if (!proof) return { authorization: `Bearer ${token}` }
+    return (method, target) => ({ authorization: `DPoP ${token}`, dpop: proof(method, target, token) })
   }
   const set = response.headers.getSetCookie().map((c) => c.slice(0, c.indexOf(';')))
   const pairs = ME_COOKIES[strategy].map((name) => {

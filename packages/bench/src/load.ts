@@ -1,10 +1,11 @@
 import autocannon from 'autocannon'
+import { headersOf, type Credential } from './credentials.ts'
 
 export interface LoadOptions {
   path: string
   method?: 'GET' | 'POST'
-  /** one set of headers per credential; requests rotate through them so no single key is hot */
-  headers: ReadonlyArray<Record<string, string>>
+  /** one credential per client; requests rotate through them so no single key is hot */
+  headers: readonly Credential[]
   /** one body per credential (logins), rotated with the headers */
   bodies?: readonly string[]
   connections: number
@@ -33,6 +34,8 @@ export class FailedRequestsError extends Error {
 export async function load(baseUrl: string, options: LoadOptions): Promise<LoadResult> {
   let next = 0
   const count = options.headers.length
+  const method = options.method ?? 'GET'
+  const url = new URL(options.path, baseUrl).href
   const result = await autocannon({
     url: baseUrl,
     connections: options.connections,
@@ -44,11 +47,11 @@ export async function load(baseUrl: string, options: LoadOptions): Promise<LoadR
     timeout: 10,
     requests: [
       {
-        method: options.method ?? 'GET',
+        method,
         path: options.path,
         setupRequest: (request) => {
           const i = next++ % count
-          const headers = options.headers[i] as Record<string, string>
+          const headers = headersOf(options.headers[i] as Credential, method, url)
           const body = options.bodies?.[i]
           return body === undefined ? { ...request, headers } : { ...request, headers, body }
         },

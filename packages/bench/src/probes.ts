@@ -4,7 +4,8 @@ import cookie from '@fastify/cookie'
 import { createSigner, createVerifier } from 'fast-jwt'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import { ACCESS_TOKEN_COOKIE, MeResponseSchema, type MeResponse, type User } from '@lab/contracts'
+import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, type JWK } from 'jose'
+import { ACCESS_TOKEN_COOKIE, DPOP_ALGORITHMS, DPOP_PROOF_TYPE, MeResponseSchema, type MeResponse, type User } from '@lab/contracts'
 import type { ProbeName } from './types.ts'
 
 /** The routes of the limit probes, next to the no-auth baseline. */
@@ -13,6 +14,7 @@ export const PROBE_PATHS = {
   jwt: '/bench/probe/jwt',
   'jwt+redis': '/bench/probe/jwt-redis',
   'jwt-cookie': '/bench/probe/jwt-cookie',
+  'jwt+dpop': '/bench/probe/jwt-dpop',
   redis: '/bench/probe/redis',
   pg: '/bench/probe/pg',
   'session-cache': '/bench/probe/session-cache',
@@ -25,6 +27,7 @@ export const PROBE_CACHE_COOKIE = 'probe_cache'
 
 const REDIS_PREFIX = 'lab:bench:probe:'
 const DENY_PREFIX = 'lab:bench:deny:'
+const DPOP_PREFIX = 'lab:bench:dpop:'
 const SID_PREFIX = 'bench-probe-'
 const CACHE_AUDIENCE = 'lab-bench:session-cache-probe'
 const BASELINE_USER: User = { id: '00000000-0000-4000-8000-000000000000', username: 'baseline', role: 'user' }
@@ -35,7 +38,7 @@ export interface ProbeOptions {
   jwtSecret: string
   issuer: string
   /** the audience of the tokens each jwt probe reads: that of the strategy it stands for */
-  audiences: Record<'jwt' | 'jwt+redis' | 'jwt-cookie', string>
+  audiences: Record<'jwt' | 'jwt+redis' | 'jwt-cookie' | 'jwt+dpop', string>
   /** the HS256 key of the session-cache probe's own copies (base64url) */
   cacheKey: string
   redisUrl: string
@@ -93,10 +96,11 @@ export async function addProbes(fastify: FastifyInstance, options: ProbeOptions,
       allowedIss: options.issuer,
       allowedAud: audience,
       requiredClaims: ['exp', 'iat', 'sub', 'jti', 'iss', 'aud'],
-    }) as (token: string) => { sub: string; jti: string; username: string; role: User['role'] }
+    }) as (token: string) => { sub: string; jti: string; username: string; role: User['role']; cnf?: { jkt?: string } }
   const verifyJwt = tokenVerifier(options.audiences.jwt)
   const verifyDenylisted = tokenVerifier(options.audiences['jwt+redis'])
   const verifyJwtCookie = tokenVerifier(options.audiences['jwt-cookie'])
+  const verifyDpopToken = tokenVerifier(options.audiences['jwt+dpop'])
   const cacheKey = Buffer.from(options.cacheKey, 'base64url')
   const verifyCopy = createVerifier({ key: cacheKey, algorithms: ['HS256'], allowedAud: CACHE_AUDIENCE, requiredClaims: ['exp', 'sub', 'bind'] }) as (
     token: string,
@@ -122,6 +126,21 @@ export async function addProbes(fastify: FastifyInstance, options: ProbeOptions,
         const { sub, jti, username, role } = verifyDenylisted(bearer(request))
         if ((await redis.get(DENY_PREFIX + jti)) !== null) throw new ProbeFailure('denied')
         return { user: { id: sub, username, role }, strategy: 'jwt-denylist' }
+      })
+
+      scope.get('/probe/jwt-dpop', meResponse, async (request): Promise<MeResponse> => {
+        const token = (request.headers.authorization ?? '').slice('DPoP '.length)
+        const { sub, username, role, cnf } = verifyDpopToken(token)
+        const proof = request.headers.dpop
+        if (typeof proof !== 'string') throw new ProbeFailure('proof missing')
+        const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: DPOP_PROOF_TYPE, algorithms: [...DPOP_ALGORITHMS] })
+        const htu = `http://${request.headers.host}${request.url}`
+        const ath = createHash('sha256').update(token).digest('base64url')
+        if (payload.htm !== request.method || payload.htu !== htu || payload.ath !== ath) throw new ProbeFailure('proof for another request')
+        const jkt = await calculateJwkThumbprint(protectedHeader.jwk as JWK)
+        if (jkt !== cnf?.jkt) throw new ProbeFailure('proof by another key')
+        if ((await redis.set(`${DPOP_PREFIX}${jkt}:${String(payload.jti)}`, '1', 'EX', 120, 'NX')) === null) throw new ProbeFailure('replayed')
+        return { user: { id: sub, username, role }, strategy: 'jwt-dpop' }
       })
 
       // The routes that read a cookie, in a scope of their own: in the bare server only they parse cookies.

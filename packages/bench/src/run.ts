@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import { ISSUER, audienceOf } from '@lab/api/access-token'
 import { countRoundTrips, STRATEGIES, type StrategyName } from '@lab/contracts'
-import { loginAll, logoutAll, probeCacheHeaders, probeHeaders, type Headers } from './credentials.ts'
+import { headersOf, loginAll, logoutAll, probeCacheHeaders, probeHeaders, type Credential, type Headers } from './credentials.ts'
 import { assertAllOk, measure, type MeasuredLoad } from './load.ts'
 import { measureOrigin, startOrigin } from './origin.ts'
 import { PROBE_PATHS, type ProbeOptions } from './probes.ts'
@@ -76,6 +76,11 @@ const PROBES: Record<ProbeName, ProbeDefinition> = {
   jwt: { work: 'HS256 verify of the bearer token, fast-jwt verifier built once', credentials: 'jwt', roundTrips: { redis: 0, pg: 0 } },
   'jwt+redis': { work: 'HS256 verify + 1 ioredis GET of the jti', credentials: 'jwt-denylist', roundTrips: { redis: 1, pg: 0 } },
   'jwt-cookie': { work: 'HS256 verify of the token in cookie `at`', credentials: 'jwt-cookie', roundTrips: { redis: 0, pg: 0 } },
+  'jwt+dpop': {
+    work: 'HS256 verify of the DPoP token + jose verify of its Ed25519 proof (htm, htu, ath, cnf.jkt thumbprint) + 1 ioredis SET NX of the jti',
+    credentials: 'jwt-dpop',
+    roundTrips: { redis: 1, pg: 0 },
+  },
   redis: { work: '1 ioredis GET of an opaque id from a cookie', credentials: 'probe', roundTrips: { redis: 1, pg: 0 } },
   pg: { work: '1 prepared primary-key SELECT (pg) of an opaque id from a cookie', credentials: 'probe', roundTrips: { redis: 0, pg: 1 } },
   'session-cache': {
@@ -93,6 +98,7 @@ const STRATEGY_TARGETS: Record<StrategyName, { probe: ProbeName; work: string }>
   jwt: { probe: 'jwt', work: 'bearer HS256 access token' },
   'jwt-denylist': { probe: 'jwt+redis', work: 'bearer token + Redis denylist lookup' },
   'jwt-cookie': { probe: 'jwt-cookie', work: 'HS256 access token in an HttpOnly cookie' },
+  'jwt-dpop': { probe: 'jwt+dpop', work: 'DPoP-bound HS256 access token + a fresh Ed25519 proof per request, its jti written to Redis' },
 }
 
 interface TargetDefinition {
@@ -158,7 +164,7 @@ export function serverSetup(stores: Pick<BenchOptions, 'databaseUrl' | 'redisUrl
   const probes: ProbeOptions = {
     jwtSecret,
     issuer: ISSUER,
-    audiences: { jwt: audienceOf('jwt'), 'jwt+redis': audienceOf('jwt-denylist'), 'jwt-cookie': audienceOf('jwt-cookie') },
+    audiences: { jwt: audienceOf('jwt'), 'jwt+redis': audienceOf('jwt-denylist'), 'jwt-cookie': audienceOf('jwt-cookie'), 'jwt+dpop': audienceOf('jwt-dpop') },
     cacheKey: randomBytes(32).toString('base64url'),
     redisUrl: stores.redisUrl,
     databaseUrl: stores.databaseUrl,
@@ -229,7 +235,7 @@ export async function runBench(options: RunBenchOptions = {}, onProgress: (event
     await api.request('seed-users', { prefix, count: settings.users, password })
     const usernames = Array.from({ length: settings.users }, (_, i) => `${prefix}${i}`)
     const share = Math.floor(settings.users / STRATEGIES.length)
-    const credentials = new Map<CredentialSet, Headers[]>([['none', [{}]]])
+    const credentials = new Map<CredentialSet, Credential[]>([['none', [{}]]])
     for (const [i, strategy] of STRATEGIES.entries()) {
       checkAborted()
       credentials.set(strategy, await loginAll(api.baseUrl, strategy, usernames.slice(i * share, (i + 1) * share), password))
@@ -237,18 +243,19 @@ export async function runBench(options: RunBenchOptions = {}, onProgress: (event
     const seeded = await api.request('seed-probes', { prefix, count: share })
     credentials.set('probe', probeHeaders(seeded))
     credentials.set('probe-cache', probeCacheHeaders(seeded))
-    const headersOf = (target: TargetDefinition) => credentials.get(target.credentials) as Headers[]
+    const credentialsOf = (target: TargetDefinition) => credentials.get(target.credentials) as Credential[]
 
     const roundTrips = new Map<TargetName, { redis: number; pg: number }>()
     for (const target of targets) {
-      const response = await fetch(servers[target.process].baseUrl + target.path, { headers: headersOf(target)[0] as Headers })
+      const url = servers[target.process].baseUrl + target.path
+      const response = await fetch(url, { headers: headersOf(credentialsOf(target)[0] as Credential, 'GET', url) })
       await response.arrayBuffer()
       if (response.status !== 200) throw new Error(`${target.name} (${target.path}) answered ${response.status} before the run`)
       roundTrips.set(target.name, target.roundTrips ?? countRoundTrips(response.headers.get('server-timing')))
     }
 
     const run = (target: TargetDefinition, duration: number) =>
-      measure(servers[target.process], { path: target.path, headers: headersOf(target), connections: settings.connections, duration })
+      measure(servers[target.process], { path: target.path, headers: credentialsOf(target), connections: settings.connections, duration })
 
     onProgress({ type: 'phase', phase: 'warmup', message: 'warming up every route' })
     for (const target of targets) {
@@ -310,7 +317,7 @@ export async function runBench(options: RunBenchOptions = {}, onProgress: (event
             work: target.work,
             ...(target.probe ? { probe: target.probe } : {}),
             ...(target.bareProbe ? { bareProbe: target.bareProbe } : {}),
-            credentials: headersOf(target).length,
+            credentials: credentialsOf(target).length,
             roundTrips: roundTrips.get(target.name) ?? { redis: 0, pg: 0 },
             ratio: median(ratios),
             ratioMin: Math.min(...ratios),
@@ -360,7 +367,7 @@ export async function runBench(options: RunBenchOptions = {}, onProgress: (event
     const noAuth = compare('no auth', 'baseline', 'bare:baseline', LIMIT_TARGETS.noAuth)
 
     onProgress({ type: 'phase', phase: 'cleanup', message: 'logging the sessions out' })
-    for (const strategy of ['session', 'session-pg', 'session-cached'] as const) await logoutAll(api.baseUrl, strategy, credentials.get(strategy) ?? [])
+    for (const strategy of ['session', 'session-pg', 'session-cached'] as const) await logoutAll(api.baseUrl, strategy, (credentials.get(strategy) ?? []) as Headers[])
     await bare.stop()
 
     const storm = settings.storm
@@ -375,7 +382,7 @@ export async function runBench(options: RunBenchOptions = {}, onProgress: (event
       : []
 
     let origin: BenchReport['origin']
-    const jwtHeaders = credentials.get('jwt')?.[0]
+    const jwtHeaders = credentials.get('jwt')?.[0] as Headers | undefined
     if (settings.origin && jwtHeaders) {
       onProgress({ type: 'phase', phase: 'origin', message: 'the web origin in front of the API: a jwt /me through it and directly' })
       const web = await startOrigin(api.baseUrl)

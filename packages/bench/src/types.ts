@@ -2,7 +2,7 @@ import type { StrategyName } from '@lab/contracts'
 import type { Hashing, LoopDelay } from './protocol.ts'
 
 /** The work a strategy cannot avoid, one limit probe each. */
-export type ProbeName = 'jwt' | 'jwt+redis' | 'jwt-cookie' | 'redis' | 'pg' | 'session-cache'
+export type ProbeName = 'jwt' | 'jwt+redis' | 'jwt-cookie' | 'jwt+dpop' | 'redis' | 'pg' | 'session-cache'
 /**
  * What one measured route is: inside the API, the no-auth baseline, a limit probe or a strategy's
  * `/me`; in the bare Fastify process (`bare:`), the same baseline and probes with nothing around them.

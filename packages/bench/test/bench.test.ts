@@ -71,6 +71,7 @@ test('pnpm bench --quick writes a complete report: every strategy beside its pro
     jwt: { redis: 0, pg: 0 },
     'jwt-denylist': { redis: 1, pg: 0 },
     'jwt-cookie': { redis: 0, pg: 0 },
+    'jwt-dpop': { redis: 1, pg: 0 },
   })
 
   // Against the physical limit: every strategy and the no-auth route, with both CPU figures and the targets, not judged on a smoke check.

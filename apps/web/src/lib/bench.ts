@@ -16,6 +16,7 @@ export const PROBE_OF: Record<StrategyName, ProbeName> = {
   jwt: 'jwt',
   'jwt-denylist': 'jwt+redis',
   'jwt-cookie': 'jwt-cookie',
+  'jwt-dpop': 'jwt+dpop',
 }
 
 /**

@@ -1,8 +1,9 @@
 'use client'
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react'
-import type { TOKEN_STRATEGIES } from '@lab/contracts'
+import type { DPOP_STRATEGIES, TOKEN_STRATEGIES } from '@lab/contracts'
 
-export type TokenStrategy = (typeof TOKEN_STRATEGIES)[number]
+/** The strategies whose login hands the page its access token: sent as Bearer, or as DPoP with a proof. */
+export type TokenStrategy = (typeof TOKEN_STRATEGIES)[number] | (typeof DPOP_STRATEGIES)[number]
 
 /** An access token the lab received at login or refresh. */
 export interface TokenGrant {

@@ -125,3 +125,19 @@ export async function verifyWithJwks(token: string, keys: Jwk[]): Promise<JwksVe
   const valid = await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, new TextEncoder().encode(`${header}.${payload}`))
   return valid ? { valid, kid } : { valid, kid, why: 'bad signature' }
 }
+
+/** The `cnf.jkt` of a DPoP-bound token (RFC 9449 §6.1): the thumbprint of the key it is bound to; null for any other. */
+export function boundKeyOf(token: string): string | null {
+  const decoded = decodeToken(token)
+  if ('error' in decoded) return null
+  const cnf = decoded.payload.cnf
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined
+  return typeof jkt === 'string' ? jkt : null
+}
+
+/** The `sid` of one of the lab's access tokens: its login (refresh family), the id the list of logins shows; null when it has none. */
+export function familyOf(token: string): string | null {
+  const decoded = decodeToken(token)
+  if ('error' in decoded) return null
+  return typeof decoded.payload.sid === 'string' ? decoded.payload.sid : null
+}

@@ -1,4 +1,4 @@
-import { COOKIE_STRATEGIES, REFRESH_STRATEGIES, TOKEN_STRATEGIES, type StrategyName } from '@lab/contracts'
+import { COOKIE_STRATEGIES, DPOP_STRATEGIES, REFRESH_STRATEGIES, TOKEN_STRATEGIES, type StrategyName } from '@lab/contracts'
 import type { TokenStrategy } from './credentials'
 
 /** What each strategy is, in the words the lab shows beside its pane. */
@@ -13,10 +13,21 @@ export const STRATEGY_NOTES: Record<StrategyName, { credential: string; checks: 
   jwt: { credential: 'Bearer access token (+ refresh cookie rt)', checks: 'nothing but the signature and claims', logout: 'revokes the refresh family only: the access token lives until exp' },
   'jwt-denylist': { credential: 'Bearer access token (+ refresh cookie rt)', checks: 'a Redis lookup of the token id', logout: 'denylists the token id: revoked at once' },
   'jwt-cookie': { credential: 'access token in HttpOnly cookie at (+ refresh cookie rt)', checks: 'nothing but the signature and claims', logout: 'revokes the refresh family only: the access token lives until exp' },
+  'jwt-dpop': {
+    credential: 'DPoP access token bound to this browser’s non-extractable key, + a fresh signed proof per request (+ refresh cookie rt, bound too)',
+    checks: 'the token, the proof’s signature, and a Redis SET of the proof’s jti (no replay)',
+    logout: 'revokes the refresh family only: the token, bound to the key, lives until exp',
+  },
 }
 
+/** The strategies whose login hands the page its access token (Bearer, or DPoP-bound). */
 export function isTokenStrategy(strategy: StrategyName): strategy is TokenStrategy {
-  return (TOKEN_STRATEGIES as readonly string[]).includes(strategy)
+  return (TOKEN_STRATEGIES as readonly string[]).includes(strategy) || isDpopStrategy(strategy)
+}
+
+/** The strategies whose token is bound to this browser's key: useless to a thief without it. */
+export function isDpopStrategy(strategy: StrategyName): boolean {
+  return (DPOP_STRATEGIES as readonly string[]).includes(strategy)
 }
 
 /** The strategies whose credential is a cookie the browser sends by itself (HttpOnly: no script reads it). */

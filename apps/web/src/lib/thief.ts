@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { ACCESS_TOKEN_COOKIE, AUTH_REASON_HEADER, REFRESH_COOKIE, REPLICA_HEADER, SESSION_CACHE_COOKIE, SESSION_COOKIE, type StrategyName } from '@lab/contracts'
 import { parse as parseSetCookie } from 'set-cookie-parser'
 import type { StolenCookies } from './api'
+import { createDpopKey } from './dpop'
 import { isCookieStrategy, isRefreshStrategy, type CookieStrategy } from './strategies'
 
 /** What a thief must take to be each cookie strategy's user: everything its requests carry. */
@@ -115,4 +116,16 @@ export function passedOn(upstream: Response): Headers {
     if (value !== null) headers.set(name, value)
   }
   return headers
+}
+
+const THIEF_KEY = Symbol.for('session-vs-jwt-lab.thief-dpop-key')
+
+/**
+ * The thief's own DPoP key. A thief of a jwt-dpop login holds its token and cookies but never its
+ * key, which the browser cannot export: the best it can do is sign proofs with a key of its own.
+ */
+export function thiefDpopKey(): Promise<CryptoKeyPair> {
+  const global = globalThis as { [THIEF_KEY]?: Promise<CryptoKeyPair> }
+  global[THIEF_KEY] ??= createDpopKey()
+  return global[THIEF_KEY]
 }

@@ -36,6 +36,8 @@ export interface CredentialMeasure {
   /** the login body's members: an `accessToken` there is in the page's script */
   bodyFields: string[]
   tokenLength: number | null
+  /** the token's `cnf.jkt`, as decoded from it: bound to a key the page holds but cannot export (DPoP); absent in older exports */
+  boundToKey?: boolean
   /** the cookies the thief took from the traffic (names and sizes, never values) */
   cookies: Array<{ name: string; length: number }>
   /** those of them `document.cookie` shows to a script */
@@ -209,6 +211,14 @@ function authCell(cost: CostMeasure): Cell {
 
 function credentialCell(credential: CredentialMeasure): Cell {
   const cookies = credential.cookies.map(({ name, length }) => `${name} (${length} characters)`).join(' + ')
+  if (credential.tokenLength !== null && credential.boundToKey) {
+    return {
+      text: 'in the page’s script, bound to its key',
+      detail: `the login body carried accessToken (${credential.tokenLength} characters), which any script on the page can read; its cnf.jkt binds it to the browser’s non-extractable key, so it works only with a proof that key signs`,
+      state: 'measured',
+      tone: 'neutral',
+    }
+  }
   if (credential.tokenLength !== null) {
     return {
       text: 'in the page’s script',

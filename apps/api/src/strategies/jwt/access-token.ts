@@ -19,6 +19,8 @@ export interface AccessClaims {
   exp: number
   username: string
   role: User['role']
+  /** jwt-dpop: the RFC 7638 thumbprint of the key the token is bound to (`cnf.jkt`, RFC 9449 §6) */
+  jkt?: string
 }
 
 const MAX_TOKEN_LENGTH = 4096
@@ -53,6 +55,19 @@ export const readBearer: TokenCarrier = (request) => {
   if (authorization === undefined || authorization === '') throw authMissing()
   const token = /^Bearer +(\S+)$/i.exec(authorization)?.[1]
   if (token === undefined) throw authInvalid('Authorization must be "Bearer <token>"')
+  return checkShape(token)
+}
+
+/**
+ * jwt-dpop's carrier: `Authorization: DPoP <token>` (RFC 9449 §7.1). A bound token sent as Bearer is
+ * refused with its own code, since a resource server that took it as Bearer would drop the binding (§7.2).
+ */
+export const readDpop: TokenCarrier = (request) => {
+  const authorization = request.headers.authorization
+  if (authorization === undefined || authorization === '') throw authMissing()
+  if (/^Bearer(\s|$)/i.test(authorization)) throw new AppError(401, 'DPOP_SCHEME_REQUIRED', 'This token is bound to a key: send it as "Authorization: DPoP <token>" with a DPoP proof')
+  const token = /^DPoP +(\S+)$/i.exec(authorization)?.[1]
+  if (token === undefined) throw authInvalid('Authorization must be "DPoP <token>"')
   return checkShape(token)
 }
 
@@ -125,8 +140,10 @@ export class AccessTokens {
   }
 
   /** `ttlSeconds`: the demo's short-lived login; ACCESS_TOKEN_TTL otherwise. */
-  issue(user: User, familyId: string, ttlSeconds = this.#ttlSeconds): Required<AccessGrant> {
-    const payload = { sub: user.id, jti: randomUUID(), sid: familyId, username: user.username, role: user.role }
+  /** `jkt`: jwt-dpop binds the token to the client's key as `cnf.jkt` (RFC 9449 §6.1). */
+  issue(user: User, familyId: string, ttlSeconds = this.#ttlSeconds, jkt?: string): Required<AccessGrant> {
+    const claims = { sub: user.id, jti: randomUUID(), sid: familyId, username: user.username, role: user.role }
+    const payload = jkt === undefined ? claims : { ...claims, cnf: { jkt } }
     const accessToken = this.#keys.sign(payload, { issuer: ISSUER, audience: this.#audience, ttlSeconds })
     const { exp } = JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString()) as { exp: number }
     return { accessToken, accessTokenExpiresAt: new Date(exp * 1000).toISOString() }
@@ -147,13 +164,15 @@ export class AccessTokens {
       if ((error as { code?: unknown }).code === 'FAST_JWT_EXPIRED') throw authExpired()
       throw authInvalid('Invalid access token', reasonOf(error))
     }
-    const { sub, jti, sid, username, role, iat, exp } = claims
+    const { sub, jti, sid, username, role, iat, exp, cnf } = claims as Partial<AccessClaims> & { cnf?: unknown }
+    const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined
     if (
       !isString(sub) || !isString(jti) || !isString(sid) || !isString(username) ||
-      (role !== 'user' && role !== 'admin') || typeof iat !== 'number' || typeof exp !== 'number'
+      (role !== 'user' && role !== 'admin') || typeof iat !== 'number' || typeof exp !== 'number' ||
+      (cnf !== undefined && !isString(jkt))
     ) {
       throw authInvalid('Invalid access token', 'BAD_CLAIM_TYPE')
     }
-    return { sub, jti, sid, username, role, iat, exp }
+    return { sub, jti, sid, username, role, iat, exp, ...(isString(jkt) ? { jkt } : {}) }
   }
 }

@@ -47,19 +47,23 @@ export class RefreshTokens {
     return createHmac('sha256', this.#successorKey).update(token).digest('base64url')
   }
 
-  async issue(userId: string, strategy: StrategyName, userAgent: string | null): Promise<{ token: string; familyId: string }> {
+  /** `jkt`: jwt-dpop binds the family to the thumbprint of the client's key (RFC 9449 §5); null otherwise. */
+  async issue(userId: string, strategy: StrategyName, userAgent: string | null, jkt: string | null = null): Promise<{ token: string; familyId: string }> {
     const token = randomBytes(32).toString('base64url')
     const { rows } = await this.#pg.query<{ family_id: string }>({
       name: 'INSERT refresh_tokens',
-      text: `INSERT INTO refresh_tokens (token_hash, family_id, user_id, strategy, expires_at, user_agent)
-             VALUES ($1, gen_random_uuid(), $2, $3, now() + make_interval(secs => $4), $5) RETURNING family_id`,
-      values: [sha256(token), userId, strategy, this.#options.ttlSeconds, userAgent],
+      text: `INSERT INTO refresh_tokens (token_hash, family_id, user_id, strategy, expires_at, user_agent, dpop_jkt)
+             VALUES ($1, gen_random_uuid(), $2, $3, now() + make_interval(secs => $4), $5, $6) RETURNING family_id`,
+      values: [sha256(token), userId, strategy, this.#options.ttlSeconds, userAgent, jkt],
     })
     return { token, familyId: (rows[0] as { family_id: string }).family_id }
   }
 
-  /** `graceSeconds`: REFRESH_REUSE_GRACE unless the demo asks for strict reuse detection (0). */
-  async rotate(presented: string, strategy: StrategyName, graceSeconds = this.#options.graceSeconds): Promise<Rotation> {
+  /**
+   * `graceSeconds`: REFRESH_REUSE_GRACE unless the demo asks for strict reuse detection (0). `jkt`: the
+   * key the presenter proved it holds (jwt-dpop); a token bound to another key is invalid, and touches nothing.
+   */
+  async rotate(presented: string, strategy: StrategyName, graceSeconds = this.#options.graceSeconds, jkt: string | null = null): Promise<Rotation> {
     const token = this.#successorOf(presented)
     const successorHash = sha256(token)
     // The successor inherits the family's expiry: rotation never extends a login past REFRESH_TOKEN_TTL.
@@ -71,15 +75,16 @@ export class RefreshTokens {
                WHERE token_hash = $1 AND strategy = $2
                  AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > now()
                  AND created_at > now() - make_interval(secs => $4)
-               RETURNING family_id, user_id, expires_at
+                 AND dpop_jkt IS NOT DISTINCT FROM $5
+               RETURNING family_id, user_id, expires_at, dpop_jkt
              ), fresh AS (
-               INSERT INTO refresh_tokens (token_hash, family_id, user_id, strategy, expires_at)
-               SELECT $3, family_id, user_id, $2, expires_at FROM old
+               INSERT INTO refresh_tokens (token_hash, family_id, user_id, strategy, expires_at, dpop_jkt)
+               SELECT $3, family_id, user_id, $2, expires_at, dpop_jkt FROM old
                RETURNING family_id, user_id
              )
              SELECT fresh.family_id, users.id, users.username, users.role
              FROM fresh JOIN users ON users.id = fresh.user_id`,
-      values: [sha256(presented), strategy, successorHash, this.#options.idleSeconds],
+      values: [sha256(presented), strategy, successorHash, this.#options.idleSeconds, jkt],
     })
     const row = rows[0]
     if (row) return { status: 'rotated', token, familyId: row.family_id, user: { id: row.id, username: row.username, role: row.role }, graced: false }
@@ -88,7 +93,7 @@ export class RefreshTokens {
       name: 'REUSE refresh_tokens',
       text: `WITH presented AS (
                SELECT family_id, rotated_at FROM refresh_tokens
-               WHERE token_hash = $1 AND strategy = $2 AND rotated_at IS NOT NULL
+               WHERE token_hash = $1 AND strategy = $2 AND rotated_at IS NOT NULL AND dpop_jkt IS NOT DISTINCT FROM $5
              ), successor AS (
                SELECT next.user_id FROM refresh_tokens next JOIN presented ON next.family_id = presented.family_id
                WHERE next.token_hash = $3 AND presented.rotated_at > now() - make_interval(secs => $4)
@@ -100,7 +105,7 @@ export class RefreshTokens {
              )
              SELECT presented.family_id, users.id, users.username, users.role
              FROM presented LEFT JOIN successor ON true LEFT JOIN users ON users.id = successor.user_id`,
-      values: [sha256(presented), strategy, successorHash, graceSeconds],
+      values: [sha256(presented), strategy, successorHash, graceSeconds, jkt],
     })
     const reused = again.rows[0]
     if (!reused) return { status: 'invalid' }
@@ -112,17 +117,18 @@ export class RefreshTokens {
 
   /**
    * Ends the families of a logout or of a new login: the one an access token names and the one a
-   * refresh token belongs to (either may be absent). Says which families were live.
+   * refresh token belongs to (either may be absent; with jwt-dpop, only one bound to `jkt`). Says which families were live.
    */
-  async revokeFamilies(strategy: StrategyName, familyId: string | null, presented: string | null): Promise<string[]> {
+  async revokeFamilies(strategy: StrategyName, familyId: string | null, presented: string | null, jkt: string | null = null): Promise<string[]> {
     if (familyId === null && presented === null) return []
     const { rows } = await this.#pg.query<{ family_id: string }>({
       name: 'REVOKE refresh_tokens',
       text: `UPDATE refresh_tokens SET revoked_at = now()
              WHERE strategy = $1 AND revoked_at IS NULL
-               AND (family_id = $2 OR family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $3 AND strategy = $1))
+               AND (family_id = $2 OR family_id = (SELECT family_id FROM refresh_tokens
+                                                   WHERE token_hash = $3 AND strategy = $1 AND dpop_jkt IS NOT DISTINCT FROM $4))
              RETURNING family_id`,
-      values: [strategy, familyId, presented === null ? null : sha256(presented)],
+      values: [strategy, familyId, presented === null ? null : sha256(presented), jkt],
     })
     return [...new Set(rows.map((row) => row.family_id))]
   }

@@ -13,8 +13,9 @@ export default function RevocationPage() {
         title={<>What does &ldquo;log out&rdquo; revoke?</>}
         lesson={
           <>
-            alice logs in, a thief captures her credential, alice logs out, and the thief replays it every second, under all six
-            strategies at once. Deleted server state refuses the replay at once; a JWT works until its <code>exp</code>.
+            alice logs in, a thief captures her credential, alice logs out, and the thief replays it every second, under every
+            strategy at once. Deleted server state refuses the replay at once; a JWT works until its <code>exp</code>, unless bound
+            to a key the thief lacks (<code>jwt-dpop</code>).
           </>
         }
       >

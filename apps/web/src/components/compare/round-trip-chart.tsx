@@ -20,6 +20,7 @@ export const STRATEGY_COLORS: Record<StrategyName, string> = {
   jwt: '#f472b6',
   'jwt-denylist': '#e2e8f0',
   'jwt-cookie': '#f9a8d4',
+  'jwt-dpop': '#c084fc',
 }
 
 /** Cumulative store round trips per strategy against seconds since the first request. */

@@ -7,7 +7,7 @@ import type { PaneCall, SavedPane } from '@/lib/compare-setup'
 import { useCredentials } from '@/lib/credentials'
 import { outcomeOf } from '@/lib/outcome'
 import { API_PATH_THIEF, inspectorHref } from '@/lib/views'
-import { DEMO_USERS, STRATEGY_NOTES, isRefreshStrategy, isTokenStrategy, type DemoUser } from '@/lib/strategies'
+import { DEMO_USERS, STRATEGY_NOTES, isDpopStrategy, isRefreshStrategy, isTokenStrategy, type DemoUser } from '@/lib/strategies'
 import { perRequest, type KindTotal } from '@/lib/totals'
 import { OutcomeChip } from '../outcome'
 import { RequestRow } from '../request-row'
@@ -214,7 +214,9 @@ export function StrategyPane(props: StrategyPaneProps) {
               The thief holds <code>{describeStolen(stolen)}</code>
               {stolen.expiresAt ? <>, which expires at {new Date(stolen.expiresAt).toLocaleTimeString()}.</> : '.'}{' '}
               <span className="stolen-how">
-                {stolen.kind === 'bearer'
+                {stolen.kind === 'bearer' && isDpopStrategy(strategy)
+                  ? 'Copied from the page at login, where any script could read it; but it is bound to this browser’s key, which no script can export: the thief signs its proofs with a key of its own.'
+                  : stolen.kind === 'bearer'
                   ? 'Copied from the page at login, where any script could read it.'
                   : `Taken from the traffic at login${strategy === 'jwt-cookie' ? ` to ${API_PATH_THIEF.path}: the cookie travels only under /api/jwt-cookie, where the origin plays the thief` : ''}; this page holds only a receipt, no script ever read ${stolen.cookies.length > 1 ? 'them' : 'it'}.`}{' '}
                 A replay sends it from the web server, never from this browser.

@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'react'
 import { STRATEGIES, type LoginInfo, type LoginResponse, type SessionsResponse, type StrategyName } from '@lab/contracts'
 import { apiFetch, loginElsewhere, replayStolen, type ApiCall, type StolenCookies, type StolenCredential } from '@/lib/api'
 import { outcomeOf, type Actor, type Outcome } from '@/lib/outcome'
-import { DEMO_USERS, isRefreshStrategy } from '@/lib/strategies'
+import { familyOf } from '@/lib/jwt'
+import { DEMO_USERS, isDpopStrategy, isRefreshStrategy } from '@/lib/strategies'
 import { OutcomeChip, OutcomeLegend } from '../outcome'
 import { RequestRow } from '../request-row'
 
@@ -15,6 +16,7 @@ const AFTER_THE_END: Record<StrategyName, string> = {
   jwt: 'its refresh stops, but its access token works until its exp',
   'jwt-denylist': 'its refresh stops and its access token is denylisted: refused at once',
   'jwt-cookie': 'its refresh stops, but its access token (cookie at) works until its exp',
+  'jwt-dpop': 'its refresh stops; its access token works until its exp, but only with the key of the device that holds it: a thief with the token alone is refused at once',
 }
 
 const REPLAY_EVERY_MS = 1000
@@ -194,9 +196,10 @@ export function DevicesView({ thief }: { thief: boolean }) {
     const call = record(`${deviceLabel}: login`, await loginElsewhere({ strategy, user: DEMO_USERS.alice, device: deviceLabel, ttl }))
     const credential = call.body?.credential
     if (!call.ok || !credential) return
-    // The device asks the API which of alice's logins is its own: the id the list shows for it.
+    // The thief asks the API which of alice's logins is the device's own: the id the list shows for it.
     const own = record(`${deviceLabel}: list logins (thief)`, await replayStolen<SessionsResponse>(strategy, 'sessions', credential))
-    const loginId = own.body?.sessions.find((session) => session.current)?.id ?? null
+    // A DPoP thief is refused (it lacks the device's key); the token's own `sid` still names its login.
+    const loginId = own.body?.sessions.find((session) => session.current)?.id ?? (credential.kind === 'bearer' && isDpopStrategy(strategy) ? familyOf(credential.token) : null)
     const expiresAt = credential.expiresAt === null ? null : Date.parse(credential.expiresAt)
     const device: Device = {
       label: deviceLabel,

@@ -18,6 +18,7 @@ const KEPT_IN: Record<Hopping, string> = {
   jwt: 'nowhere: the signature is checked with the shared secret',
   'jwt-denylist': 'the token itself, plus a denylist in shared Redis',
   'jwt-cookie': 'nowhere: the token in a cookie, checked with the shared secret',
+  'jwt-dpop': 'the token itself, plus each proof’s jti in shared Redis',
   [MEMORY_SESSION]: "the memory of the replica that logged in, and no other's",
 }
 

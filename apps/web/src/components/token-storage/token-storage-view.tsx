@@ -9,6 +9,8 @@ import { RequestRow } from '../request-row'
 
 /** The page's storage keys, and the payload's URL (public/token-storage/payload.js). */
 const KEY = 'lab-demo:access-token'
+/** Where the page keeps its jwt-dpop token: as readable as the others; its key is not. */
+const DPOP_KEY = 'lab-demo:dpop-token'
 const PAYLOAD = '/token-storage/payload.js'
 
 /**
@@ -17,7 +19,7 @@ const PAYLOAD = '/token-storage/payload.js'
  */
 let memoryToken: string | null = null
 
-type Place = 'localStorage' | 'sessionStorage' | 'memory' | 'cookie'
+type Place = 'localStorage' | 'sessionStorage' | 'memory' | 'cookie' | 'key'
 
 interface Outcome {
   status: number
@@ -30,6 +32,7 @@ type Finding =
   | { where: 'localStorage' | 'sessionStorage' | 'memory'; key: string; token: string; strategy: string; replay: Outcome }
   | { where: 'memory'; waiting: true }
   | { where: 'cookie'; visible: string[]; replay: Outcome; ride: Outcome; rideRefresh: { status: number; code: string | null; fields: string[] } }
+  | { where: 'key'; token: string; extractable: boolean; exported: string; replay: Outcome; ride: Outcome }
 
 interface Stolen {
   key: string
@@ -41,9 +44,10 @@ interface Loot {
   stolen: Partial<Record<Place, Stolen[]>>
   waiting: boolean
   cookie: Extract<Finding, { where: 'cookie' }> | null
+  key: Extract<Finding, { where: 'key' }> | null
 }
 
-const NO_LOOT: Loot = { stolen: {}, waiting: false, cookie: null }
+const NO_LOOT: Loot = { stolen: {}, waiting: false, cookie: null, key: null }
 
 /** The table's columns, also shown above each cell where the rows stack (a phone). */
 const COLUMNS = {
@@ -57,6 +61,7 @@ const PLACES: ReadonlyArray<{ place: Place; label: string; keeps: string }> = [
   { place: 'sessionStorage', label: 'sessionStorage', keeps: `sessionStorage["${KEY}"]: kept until the tab closes` },
   { place: 'memory', label: 'a JavaScript variable', keeps: 'a variable inside the app’s code: no global name, gone with the page' },
   { place: 'cookie', label: 'an HttpOnly cookie', keeps: 'jwt-cookie’s cookie at: HttpOnly, SameSite=Strict, Path=/api/jwt-cookie' },
+  { place: 'key', label: 'a token bound to a key', keeps: `jwt-dpop: sessionStorage["${DPOP_KEY}"], bound to a non-extractable CryptoKey in IndexedDB` },
 ]
 
 type Injection = 'handler' | 'link' | 'script'
@@ -97,6 +102,7 @@ export function TokenStorageView() {
       setLoot((previous) => {
         if ('waiting' in finding) return { ...previous, waiting: true }
         if (finding.where === 'cookie') return { ...previous, cookie: finding }
+        if (finding.where === 'key') return { ...previous, key: finding }
         const stolen = { key: finding.key, token: finding.token, replay: finding.replay }
         return {
           ...previous,
@@ -145,8 +151,14 @@ export function TokenStorageView() {
     record('login for the cookie (jwt-cookie)', cookieLogin)
     if (!cookieLogin.ok) return
     next.cookie = 'at'
+    const dpopLogin = await apiFetch<LoginResponse>('/api/jwt-dpop/login', { method: 'POST', json: DEMO_USERS.alice, credentials: 'omit' })
+    record('login for the key-bound token (jwt-dpop)', dpopLogin)
+    const dpopToken = dpopLogin.body?.accessToken
+    if (!dpopToken) return
+    next.key = dpopToken
     localStorage.setItem(KEY, next.localStorage as string)
     sessionStorage.setItem(KEY, next.sessionStorage as string)
+    sessionStorage.setItem(DPOP_KEY, dpopToken)
     memoryToken = next.memory ?? null
     setTokens(next)
   })
@@ -189,7 +201,7 @@ export function TokenStorageView() {
     setTimeout(() => setInjected((previous) => previous.map((entry) => (entry.what === what && entry.ran === null ? { ...entry, ran: ranInjected.current.has(what) } : entry))), 1000)
   }
 
-  const loggedIn = Object.keys(tokens).length === 4
+  const loggedIn = Object.keys(tokens).length === PLACES.length
   const takenAway = (['localStorage', 'sessionStorage', 'memory'] as const).filter((place) =>
     (loot.stolen[place] ?? []).some((each) => each.token === tokens[place] && each.replay.status === 200),
   ).length
@@ -215,7 +227,8 @@ export function TokenStorageView() {
       {ran && (
         <p className="verdict-line loot-summary" data-outcome={takenAway > 0 || loot.cookie?.ride.status === 200 ? 'danger' : 'safe'} data-testid="loot-summary">
           Taken away, and working from elsewhere: {takenAway} of the 3 tokens a script can reach.{' '}
-          {loot.cookie?.ride.status === 200 ? 'The HttpOnly cookie: never read, but used in place while the page was open.' : ''}
+          {loot.cookie?.ride.status === 200 ? 'The HttpOnly cookie: never read, but used in place while the page was open.' : ''}{' '}
+          {loot.key ? `The DPoP token: useless elsewhere (${loot.key.replay.status}); its key used in place, never exported.` : ''}
         </p>
       )}
       <OutcomeLegend show={['danger', 'safe']} />
@@ -234,7 +247,8 @@ export function TokenStorageView() {
               const stolen = place === 'cookie' ? [] : (loot.stolen[place] ?? [])
               const own = stolen.find((each) => each.token === tokens[place])
               const cookie = place === 'cookie' ? loot.cookie : null
-              const verdict = !ran ? '' : own ? 'stolen' : cookie ? 'ridden' : place === 'memory' && loot.waiting ? 'waiting' : 'pending'
+              const key = place === 'key' ? loot.key : null
+              const verdict = !ran ? '' : own ? 'stolen' : cookie || key ? 'ridden' : place === 'memory' && loot.waiting ? 'waiting' : 'pending'
               return (
                 <tr key={place} data-testid={`loot-${place}`} data-verdict={verdict}>
                   <th scope="row">
@@ -252,6 +266,12 @@ export function TokenStorageView() {
                         <span className="loot-no">nothing</span>: <code>document.cookie</code> shows{' '}
                         {cookie.visible.length ? cookie.visible.join(', ') : 'no cookie at all'}
                       </>
+                    ) : key ? (
+                      <>
+                        <span className="loot-yes">the token</span>, and the key as a <code>CryptoKey</code> object from IndexedDB:{' '}
+                        <code>extractable: {String(key.extractable)}</code>, <code>exportKey</code>{' '}
+                        <span className="loot-no">{key.exported === 'exported' ? 'exported it' : `refused (${key.exported})`}</span>
+                      </>
                     ) : verdict === 'waiting' ? (
                       'Not readable by name. A fetch hook waits for the app’s next request that carries it (3).'
                     ) : ran ? (
@@ -260,7 +280,7 @@ export function TokenStorageView() {
                       ''
                     )}
                   </td>
-                  <td data-testid="replay" data-label={COLUMNS.replay} data-status={own?.replay.status ?? cookie?.replay.status ?? ''}>
+                  <td data-testid="replay" data-label={COLUMNS.replay} data-status={own?.replay.status ?? cookie?.replay.status ?? key?.replay.status ?? ''}>
                     {own && (
                       <>
                         <OutcomeChip outcome={outcomeOf(own.replay.status, 'attacker')}>{own.replay.status}</OutcomeChip> {own.replay.code} {own.replay.username && `as ${own.replay.username}`}
@@ -273,8 +293,14 @@ export function TokenStorageView() {
                         <div className="muted">nothing was taken: there is nothing to replay</div>
                       </>
                     )}
+                    {key && (
+                      <>
+                        <OutcomeChip outcome={outcomeOf(key.replay.status, 'attacker')}>{key.replay.status}</OutcomeChip> {key.replay.code}
+                        <div className="muted">the token without its key: the thief’s own key signs for nothing</div>
+                      </>
+                    )}
                   </td>
-                  <td data-testid="ride" data-label={COLUMNS.ride} data-status={cookie?.ride.status ?? ''}>
+                  <td data-testid="ride" data-label={COLUMNS.ride} data-status={cookie?.ride.status ?? key?.ride.status ?? ''}>
                     {cookie ? (
                       <>
                         <code>GET /api/jwt-cookie/me</code> <OutcomeChip outcome={outcomeOf(cookie.ride.status, 'attacker')}>{cookie.ride.status}</OutcomeChip>{' '}
@@ -285,6 +311,12 @@ export function TokenStorageView() {
                           its body: <code>{cookie.rideRefresh.fields.join(', ') || '(none)'}</code>, no token
                         </div>
                         <div className="muted">the browser adds the cookie: the payload acts as alice while the page is open</div>
+                      </>
+                    ) : key ? (
+                      <>
+                        <code>GET /api/jwt-dpop/me</code> <OutcomeChip outcome={outcomeOf(key.ride.status, 'attacker')}>{key.ride.status}</OutcomeChip>{' '}
+                        {key.ride.username && `as ${key.ride.username}`}
+                        <div className="muted">a proof signed with the page’s key: the payload uses the key while the page is open, never takes it</div>
                       </>
                     ) : own ? (
                       <span className="muted">not needed: it has the token</span>

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react'
 import { REFRESH_STRATEGIES, type LoginResponse, type RefreshResponse } from '@lab/contracts'
 import { apiFetch, loginElsewhere, replayStolen, type ApiCall } from '@/lib/api'
 import { decodeToken } from '@/lib/jwt'
-import { DEMO_USERS } from '@/lib/strategies'
+import { DEMO_USERS, isDpopStrategy } from '@/lib/strategies'
 import type { Outcome } from '@/lib/outcome'
 import { OutcomeChip, OutcomeLegend } from '../outcome'
 import { RequestRow } from '../request-row'
@@ -181,7 +181,8 @@ export function TwoTabsView() {
         <label>
           Strategy{' '}
           <select value={strategy} onChange={(event) => setStrategy(event.target.value as RefreshStrategy)} disabled={busy} data-testid="two-tabs-strategy">
-            {REFRESH_STRATEGIES.map((choice) => (
+            {/* jwt-dpop's login is bound to this browser's key, which the thief's shared copy of the login cannot carry. */}
+            {REFRESH_STRATEGIES.filter((choice) => !isDpopStrategy(choice)).map((choice) => (
               <option key={choice} value={choice}>
                 {choice}
               </option>

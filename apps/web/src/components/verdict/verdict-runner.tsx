@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { STRATEGIES, type LoginResponse, type StrategyName } from '@lab/contracts'
 import { apiFetch, capture, replayStolen, type ApiCall } from '@/lib/api'
+import { boundKeyOf } from '@/lib/jwt'
 import { DEMO_USERS, SHORT_TTL_SECONDS } from '@/lib/strategies'
 import {
   ASPECTS,
@@ -86,6 +87,7 @@ export function VerdictRunner({ replicas }: { replicas: string[] }) {
       credential: {
         bodyFields: Object.keys(signedIn.body),
         tokenLength: token?.length ?? null,
+        boundToKey: token !== null && boundKeyOf(token) !== null,
         cookies: taken,
         scriptReadable: taken.map(({ name }) => name).filter((name) => scriptCookies.includes(name)),
       },

@@ -12,7 +12,7 @@ export default function OutagePage() {
         lesson={
           <>
             Pause Redis and watch: <code>jwt</code>, <code>jwt-cookie</code> and <code>session-pg</code> keep answering;{' '}
-            <code>session</code> and <code>jwt-denylist</code> fail fast with 503 instead of hanging, and recover by themselves.
+            <code>session</code>, <code>jwt-denylist</code> and <code>jwt-dpop</code> fail fast with 503 instead of hanging, and recover by themselves.
           </>
         }
       >

@@ -1,6 +1,8 @@
 import { isStrategyName, type LoginResponse } from '@lab/contracts'
 import type { LoginElsewhere } from '@/lib/api'
+import { createDpopKey, signDpopProof } from '@/lib/dpop'
 import { env } from '@/lib/env'
+import { isDpopStrategy } from '@/lib/strategies'
 import { passedOn, pocketLogin, problem } from '@/lib/thief'
 
 export const dynamic = 'force-dynamic'
@@ -30,13 +32,18 @@ export async function POST(request: Request): Promise<Response> {
   if (device !== undefined && (typeof device !== 'string' || !DEVICE.test(device))) return badRequest('device: 1 to 64 letters, digits, spaces or punctuation')
   if (ttl !== undefined && !(Number.isInteger(ttl) && (ttl as number) >= 3 && (ttl as number) <= 600)) return badRequest('ttl: whole seconds, 3 to 600')
   if (share !== undefined && typeof share !== 'boolean') return badRequest('share: true or false')
+  // A DPoP login is bound to the key of the browser that signs its proof: this server cannot share one with the page.
+  if (share && isDpopStrategy(strategy)) return badRequest('a jwt-dpop login is bound to the key of the browser that makes it: it cannot be shared')
 
   const userAgent = share ? (request.headers.get('user-agent') ?? undefined) : (device ?? 'another device')
+  const url = `${env.apiUrl}/api/${strategy}/login`
+  // The other device proves a key of its own, which stays on that device: the thief copies the token and cookies, never the key.
+  const proof = isDpopStrategy(strategy) ? await signDpopProof(await createDpopKey(), 'POST', url) : null
   let upstream: Response
   try {
-    upstream = await fetch(`${env.apiUrl}/api/${strategy}/login${ttl === undefined ? '' : `?ttl=${ttl as number}`}`, {
+    upstream = await fetch(`${url}${ttl === undefined ? '' : `?ttl=${ttl as number}`}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(userAgent && { 'user-agent': userAgent }) },
+      headers: { 'content-type': 'application/json', ...(userAgent && { 'user-agent': userAgent }), ...(proof && { dpop: proof }) },
       body: JSON.stringify({ username, password }),
       cache: 'no-store',
       signal: AbortSignal.timeout(10_000),

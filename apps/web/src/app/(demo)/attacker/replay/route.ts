@@ -1,8 +1,9 @@
 import { isStrategyName, type StrategyName } from '@lab/contracts'
 import type { ReplayTarget } from '@/lib/api'
 import { env } from '@/lib/env'
-import { isCookieStrategy, isRefreshStrategy } from '@/lib/strategies'
-import { credentialIn, lootFor, passedOn, problem } from '@/lib/thief'
+import { signDpopProof } from '@/lib/dpop'
+import { isCookieStrategy, isDpopStrategy, isRefreshStrategy } from '@/lib/strategies'
+import { credentialIn, lootFor, passedOn, problem, thiefDpopKey } from '@/lib/thief'
 
 export const dynamic = 'force-dynamic'
 
@@ -51,10 +52,18 @@ export async function POST(request: Request): Promise<Response> {
   if (!strategy || !target) return problem(400, 'BAD_REQUEST', 'Bad Request', 'strategy, target and credential required')
   const headers = credentialHeaders(strategy, body?.credential)
   if (!headers) return problem(400, 'BAD_REQUEST', 'Bad Request', 'a bearer token, or the receipt of cookies this thief holds for that strategy, required')
+  const url = `${env.apiUrl}/api/${strategy}/${target}`
+  const method = target === 'refresh' ? 'POST' : 'GET'
+  if (isDpopStrategy(strategy)) {
+    // The thief has the token (or the refresh cookie) but not the browser's key: it signs with its own.
+    const token = headers.authorization?.slice('Bearer '.length)
+    if (token) headers.authorization = `DPoP ${token}`
+    headers.dpop = await signDpopProof(await thiefDpopKey(), method, url, token)
+  }
   let upstream: Response
   try {
-    upstream = await fetch(`${env.apiUrl}/api/${strategy}/${target}`, {
-      method: target === 'refresh' ? 'POST' : 'GET',
+    upstream = await fetch(url, {
+      method,
       headers,
       cache: 'no-store',
       signal: AbortSignal.timeout(10_000),
