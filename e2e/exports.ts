@@ -2,14 +2,14 @@
 // a fresh browser (nothing kept from the first one: no cookie, no storage), where the view must read
 // as it did. Each file is attached to the Playwright report.
 import { readFileSync } from 'node:fs'
-import type { Browser, Page } from '@playwright/test'
+import type { Browser, Locator, Page } from '@playwright/test'
 import { expect, openView, test } from './lab-test.ts'
 
 export type ExportKind = 'compare' | 'revocation' | 'verdict' | 'bench'
 
 /** Downloads the view's JSON and Markdown exports; returns where the JSON is and what the Markdown says. */
-export async function downloadExports(page: Page, kind: ExportKind): Promise<{ jsonPath: string; markdown: string }> {
-  const group = page.getByTestId(`export-${kind}`)
+export async function downloadExports(page: Page, kind: ExportKind, within: Page | Locator = page): Promise<{ jsonPath: string; markdown: string }> {
+  const group = within.getByTestId(`export-${kind}`)
   const saved: Record<string, string> = {}
   for (const format of ['json', 'markdown'] as const) {
     const [download] = await Promise.all([page.waitForEvent('download'), group.getByTestId(`export-${format}`).click()])

@@ -72,8 +72,8 @@ test('bench: a short run started from the page shows its progress, then a row pe
   await expect(run.getByTestId('bench-not-judged')).toBeVisible()
   await expect(run.getByTestId('bench-platform-tax')).toContainText(/Platform tax: -?\d+ µs of CPU per request/)
 
-  // The run taken away and brought back: the same tables, in a fresh browser.
-  const { jsonPath, markdown } = await downloadExports(page, 'bench')
+  // The run taken away and brought back (the committed report has its own export): the same tables, in a fresh browser.
+  const { jsonPath, markdown } = await downloadExports(page, 'bench', page.getByTestId('bench-run'))
   expect(markdown).toContain('A short run started from the lab')
   expect(markdown).toContain('# Benchmark: each strategy against the physical limit')
   const tables = (on: typeof page) => on.getByTestId('bench-report-run').locator('table').allInnerTexts()
