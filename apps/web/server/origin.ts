@@ -18,6 +18,8 @@ export interface OriginOptions {
   publicScheme?: 'http' | 'https'
   /** to receive a whole request, headers and body; past it the client gets a 408 and the connection closes */
   requestTimeoutMs?: number
+  /** to wait for the API's or the orders service's response headers; past it the client gets a 504 (UPSTREAM_TIMEOUT_MS) */
+  upstreamTimeoutMs?: number
 }
 
 /** How often Node looks for requests past their timeout (its default, 30 s, would let a 10 s limit run to 40 s). */
@@ -41,11 +43,11 @@ function routedPath(url: string): string | null {
  * orders service through another, everything else to
  * Next, with the lab's security headers on every page, asset and error of its own.
  */
-export function createOrigin({ apiUrl, ordersUrl, next, demo, publicScheme = 'http', requestTimeoutMs = 10_000 }: OriginOptions): Server {
-  const proxy = createApiProxy(apiUrl, publicScheme)
+export function createOrigin({ apiUrl, ordersUrl, next, demo, publicScheme = 'http', requestTimeoutMs = 10_000, upstreamTimeoutMs }: OriginOptions): Server {
+  const proxy = createApiProxy(apiUrl, { publicScheme, timeoutMs: upstreamTimeoutMs })
   // The same proxy (headers chosen, X-Forwarded-For from the socket, bodies capped): the browser's
   // cookies for this origin reach the second service too, as far as their Path lets them.
-  const ordersProxy = ordersUrl === undefined ? null : createApiProxy(ordersUrl, publicScheme, 'the orders service')
+  const ordersProxy = ordersUrl === undefined ? null : createApiProxy(ordersUrl, { publicScheme, name: 'the orders service', timeoutMs: upstreamTimeoutMs })
   /** the response in progress on each connection, so a timeout never writes into one already started */
   const inFlight = new WeakMap<Socket, ServerResponse>()
 

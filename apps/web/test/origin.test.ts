@@ -296,6 +296,63 @@ test('an API that cannot be reached gets a 502 API_UNREACHABLE', async () => {
   }
 })
 
+test('an API or orders service that sends no answer within the timeout gets a 504 API_TIMEOUT naming it, and the request to it is aborted', async () => {
+  const timeoutMs = 300
+  const impatient = createOrigin({ apiUrl: upstream.url, ordersUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, upstreamTimeoutMs: timeoutMs })
+  const impatientPort = await listen(impatient)
+  const get = (path: string) =>
+    new Promise<Answer & { ms: number }>((resolve, reject) => {
+      const started = performance.now()
+      request({ host: '127.0.0.1', port: impatientPort, path, agent: false }, (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ms: performance.now() - started }))
+      })
+        .on('error', reject)
+        .end()
+    })
+  try {
+    for (const [path, name] of [
+      ['/api/slow', 'the API'],
+      ['/orders/slow', 'the orders service'],
+    ] as const) {
+      const since = upstream.received.length
+      const answer = await get(path)
+      assert.equal(answer.status, 504, path)
+      assert.deepEqual(JSON.parse(answer.body), { statusCode: 504, code: 'API_TIMEOUT', error: 'Gateway Timeout', message: `The web lab got no answer from ${name} within 0.3 s` })
+      assertSecurityHeaders(answer.headers)
+      assert.ok(answer.ms >= timeoutMs && answer.ms < timeoutMs + 1000, `${path}: 504 after ${Math.round(answer.ms)} ms`)
+      const abandoned = await arrival(path, since)
+      const closedAt = await Promise.race([abandoned.closed, sleep(1000).then(() => Infinity)])
+      assert.ok(closedAt < Infinity, `${path}: the upstream request outlived the 504`)
+    }
+  } finally {
+    impatient.close()
+  }
+})
+
+test('the upstream timeout bounds the wait for the headers only: a stream that started in time stays open past it', async () => {
+  const timeoutMs = 200
+  const impatient = createOrigin({ apiUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, upstreamTimeoutMs: timeoutMs })
+  const impatientPort = await listen(impatient)
+  const req = request({ host: '127.0.0.1', port: impatientPort, path: '/api/records', agent: false })
+  req.end()
+  try {
+    const [res] = (await once(req, 'response')) as [IncomingMessage]
+    assert.equal(res.statusCode, 200)
+    const [first] = (await once(res, 'data')) as [Buffer]
+    assert.match(first.toString(), /^event: record\n/)
+    let closed = false
+    res.on('close', () => (closed = true))
+    await sleep(timeoutMs * 4)
+    assert.equal(closed, false, 'the stream was cut')
+  } finally {
+    req.destroy()
+    impatient.closeAllConnections()
+    impatient.close()
+  }
+})
+
 test("pages get the lab's security headers, with a fresh script nonce each time", async () => {
   const first = await send('/')
   const second = await send('/')
