@@ -51,9 +51,13 @@ export function createOrigin({ apiUrl, ordersUrl, next, demo, publicScheme = 'ht
   /** the response in progress on each connection, so a timeout never writes into one already started */
   const inFlight = new WeakMap<Socket, ServerResponse>()
 
-  const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS }, (req, res) => {
+  // The lab has no WebSocket (nor h2c): every request with an Upgrade header comes to the handler
+  // below as any other, whatever listens for 'upgrade'. Next's request handler adds such a listener on
+  // its first request, which leaves the sockets of upgrades it does not route open and unanswered.
+  const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS, shouldUpgradeCallback: () => false }, (req, res) => {
     inFlight.set(req.socket, res)
     const url = req.url ?? '/'
+    if (req.headers.upgrade !== undefined) return sendProblem(res, 501, 'UPGRADE_NOT_SUPPORTED', 'This lab speaks HTTP/1.1 only: no protocol upgrade', { close: true })
     if (demo && url.startsWith(API_PATH_THIEF.path) && routedPath(url) === API_PATH_THIEF.path) req.url = API_PATH_THIEF.route
     else if (url.startsWith('/api/') || (url.startsWith(JWKS_PATH) && routedPath(url) === JWKS_PATH)) return proxy(req, res)
     else if (ordersProxy && url.startsWith(ORDERS_PREFIX) && routedPath(url)?.startsWith(ORDERS_PREFIX)) return ordersProxy(req, res)

@@ -353,6 +353,44 @@ test('the upstream timeout bounds the wait for the headers only: a stream that s
   }
 })
 
+/** One raw request to `to`; the answer, and whether the origin closed the connection within `waitMs`. */
+async function rawRequest(to: number, text: string, waitMs = 2000): Promise<{ answer: string; closed: boolean; elapsedMs: number }> {
+  const socket = connect(to, '127.0.0.1')
+  let answer = ''
+  socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk))
+  socket.on('error', () => {})
+  const started = performance.now()
+  socket.write(text)
+  const closed = await Promise.race([once(socket, 'close').then(() => true), sleep(waitMs).then(() => false)])
+  socket.destroy()
+  return { answer, closed, elapsedMs: performance.now() - started }
+}
+
+test('a request to upgrade the connection (WebSocket, h2c) gets a 501 UPGRADE_NOT_SUPPORTED at once and the connection closes, whatever listens for upgrades; nothing reaches the API', async () => {
+  const withOrders = createOrigin({ apiUrl: upstream.url, ordersUrl: upstream.url, next: async (_req, res) => void res.end('a page'), demo: false })
+  // What Next's request handler adds on its first request: a listener that leaves unrouted upgrades hanging.
+  withOrders.on('upgrade', () => {})
+  const withOrdersPort = await listen(withOrders)
+  const since = upstream.received.length
+  try {
+    for (const path of ['/api/health', '/orders/health', '/']) {
+      for (const upgrade of ['Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA']) {
+        const label = `${path} ${upgrade.split('\r\n')[1]}`
+        const { answer, closed, elapsedMs } = await rawRequest(withOrdersPort, `GET ${path} HTTP/1.1\r\nHost: lab\r\n${upgrade}\r\n\r\n`)
+        assert.match(answer, /^HTTP\/1\.1 501 /, label)
+        assert.match(answer, /\r\nconnection: close\r\n/i, label)
+        assert.match(answer, /"code":"UPGRADE_NOT_SUPPORTED"/, label)
+        assert.match(answer, /\r\ncontent-security-policy: default-src 'none'/, label)
+        assert.ok(closed && elapsedMs < 1000, `${label}: closed ${closed} after ${Math.round(elapsedMs)} ms`)
+      }
+    }
+    assert.equal(upstream.received.length, since, 'no upgrade request reached the upstream')
+    assert.equal((await send('/api/echo')).status, 200, 'and the origin keeps serving')
+  } finally {
+    withOrders.close()
+  }
+})
+
 test("pages get the lab's security headers, with a fresh script nonce each time", async () => {
   const first = await send('/')
   const second = await send('/')
