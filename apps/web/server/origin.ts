@@ -57,6 +57,9 @@ export function createOrigin({ apiUrl, ordersUrl, next, demo, publicScheme = 'ht
   const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS, shouldUpgradeCallback: () => false }, (req, res) => {
     inFlight.set(req.socket, res)
     const url = req.url ?? '/'
+    // Node's parser lets through `*` (OPTIONS *) and absolute URLs (GET http://host/x), which Next would
+    // answer with a 500 or a redirect to that host: only a path is a request to this origin.
+    if (!url.startsWith('/')) return sendProblem(res, 400, 'BAD_REQUEST', 'The request target must be a path', { close: true })
     if (req.headers.upgrade !== undefined) return sendProblem(res, 501, 'UPGRADE_NOT_SUPPORTED', 'This lab speaks HTTP/1.1 only: no protocol upgrade', { close: true })
     if (demo && url.startsWith(API_PATH_THIEF.path) && routedPath(url) === API_PATH_THIEF.path) req.url = API_PATH_THIEF.route
     else if (url.startsWith('/api/') || (url.startsWith(JWKS_PATH) && routedPath(url) === JWKS_PATH)) return proxy(req, res)

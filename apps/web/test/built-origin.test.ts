@@ -135,6 +135,15 @@ test("once Next has served a page (and listens for upgrades), an Upgrade request
   }
 })
 
+test('OPTIONS *, GET * and absolute-form targets get a 400 BAD_REQUEST from the built origin: no 500, no redirect to another host', async () => {
+  for (const line of ['OPTIONS *', 'GET *', 'GET http://evil.example/x', 'GET http://evil.example/api/health']) {
+    const { answer } = await raw(production, `${line} HTTP/1.1\r\nHost: lab\r\n\r\n`)
+    assert.match(answer, /^HTTP\/1\.1 400 /, line)
+    assert.match(answer, /"code":"BAD_REQUEST"/, line)
+    assert.doesNotMatch(answer, /\r\nlocation:/i, line)
+  }
+})
+
 test('the image optimizer is off: /_next/image answers 404, for a file it could fetch as for the API', async () => {
   const page = await (await fetch(production.url)).text()
   const asset = /<script src="(\/_next\/static\/[^"]+)"/.exec(page)?.[1]

@@ -391,6 +391,26 @@ test('a request to upgrade the connection (WebSocket, h2c) gets a 501 UPGRADE_NO
   }
 })
 
+test('a request target that is not a path (OPTIONS *, an absolute URL) gets a 400 BAD_REQUEST before any routing, never a redirect or a 500', async () => {
+  const seen: string[] = []
+  const recording = createOrigin({ apiUrl: upstream.url, next: async (req, res) => void res.end(seen.push(req.url ?? '')), demo: false })
+  const recordingPort = await listen(recording)
+  const since = upstream.received.length
+  try {
+    for (const line of ['OPTIONS *', 'GET *', 'GET http://evil.example/x', `GET http://127.0.0.1:${recordingPort}/api/echo`, 'GET https://evil.example/']) {
+      const { answer, closed } = await rawRequest(recordingPort, `${line} HTTP/1.1\r\nHost: lab\r\n\r\n`)
+      assert.match(answer, /^HTTP\/1\.1 400 /, line)
+      assert.match(answer, /"code":"BAD_REQUEST"/, line)
+      assert.doesNotMatch(answer, /\r\nlocation:/i, line)
+      assert.ok(closed, `${line}: the connection stayed open`)
+    }
+    assert.deepEqual(seen, [], 'Next never saw them')
+    assert.equal(upstream.received.length, since, 'nor did the API')
+  } finally {
+    recording.close()
+  }
+})
+
 test("pages get the lab's security headers, with a fresh script nonce each time", async () => {
   const first = await send('/')
   const second = await send('/')
