@@ -42,8 +42,12 @@ export const UPSTREAM_TIMEOUT_MS = 5000
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'])
 
 export interface ProxyOptions {
-  /** the scheme browsers reach the lab with (PUBLIC_URL): https when a TLS terminator stands in front */
-  publicScheme?: 'http' | 'https'
+  /**
+   * The address browsers reach the lab at (PUBLIC_URL), an https one when a TLS terminator stands in
+   * front: the API is told its scheme and host, whatever the client sent. null: the lab answers at any
+   * address (a laptop, a classroom's LAN), and the API is told the Host the client sent, over http.
+   */
+  publicUrl?: string | null
   /** the upstream as its 502 and 504 name it */
   name?: string
   /** the wait for the upstream's response headers (UPSTREAM_TIMEOUT_MS) */
@@ -58,12 +62,14 @@ export interface ProxyOptions {
  */
 export function createApiProxy(
   apiUrl: string,
-  { publicScheme = 'http', name = 'the API', timeoutMs = UPSTREAM_TIMEOUT_MS }: ProxyOptions = {},
+  { publicUrl = null, name = 'the API', timeoutMs = UPSTREAM_TIMEOUT_MS }: ProxyOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const api = new URL(apiUrl)
   const secure = api.protocol === 'https:'
   const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
   const send = secure ? httpsRequest : httpRequest
+  const pinned = publicUrl === null ? null : new URL(publicUrl)
+  const publicScheme = pinned?.protocol === 'https:' ? 'https' : 'http'
 
   return function proxy(req, res) {
     if (Number(req.headers['content-length']) > BODY_LIMIT) return tooLarge(res)
@@ -77,8 +83,10 @@ export function createApiProxy(
     }
     // The client is whoever this connection comes from: the API keys its per-client limits on it.
     headers['x-forwarded-for'] = client
-    // The API judges Origin and cookie security against the host the browser used.
-    if (req.headers.host) headers['x-forwarded-host'] = req.headers.host
+    // The API judges Origin, and rebuilds jwt-dpop's htu, against the host the browser used: the public
+    // one when it is known, else the client's own Host (which a client may set to any name it likes).
+    const host = pinned?.host ?? req.headers.host
+    if (host) headers['x-forwarded-host'] = host
     // The scheme the browser used: https behind a TLS terminator (PUBLIC_URL), when the API makes its cookies Secure and prefixed.
     headers['x-forwarded-proto'] = publicScheme
 

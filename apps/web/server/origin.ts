@@ -14,8 +14,8 @@ export interface OriginOptions {
   next: (req: IncomingMessage, res: ServerResponse) => Promise<void>
   /** the demo profile: without it, the demo-only paths (src/lib/views.ts) are not there */
   demo: boolean
-  /** the scheme browsers reach the lab with (PUBLIC_URL): https when a TLS terminator stands in front */
-  publicScheme?: 'http' | 'https'
+  /** the address browsers reach the lab at (PUBLIC_URL), if it is known: see ProxyOptions */
+  publicUrl?: string | null
   /** to receive a whole request, headers and body; past it the client gets a 408 and the connection closes */
   requestTimeoutMs?: number
   /** to wait for the API's or the orders service's response headers; past it the client gets a 504 (UPSTREAM_TIMEOUT_MS) */
@@ -43,11 +43,11 @@ function routedPath(url: string): string | null {
  * orders service through another, everything else to
  * Next, with the lab's security headers on every page, asset and error of its own.
  */
-export function createOrigin({ apiUrl, ordersUrl, next, demo, publicScheme = 'http', requestTimeoutMs = 10_000, upstreamTimeoutMs }: OriginOptions): Server {
-  const proxy = createApiProxy(apiUrl, { publicScheme, timeoutMs: upstreamTimeoutMs })
+export function createOrigin({ apiUrl, ordersUrl, next, demo, publicUrl = null, requestTimeoutMs = 10_000, upstreamTimeoutMs }: OriginOptions): Server {
+  const proxy = createApiProxy(apiUrl, { publicUrl, timeoutMs: upstreamTimeoutMs })
   // The same proxy (headers chosen, X-Forwarded-For from the socket, bodies capped): the browser's
   // cookies for this origin reach the second service too, as far as their Path lets them.
-  const ordersProxy = ordersUrl === undefined ? null : createApiProxy(ordersUrl, { publicScheme, name: 'the orders service', timeoutMs: upstreamTimeoutMs })
+  const ordersProxy = ordersUrl === undefined ? null : createApiProxy(ordersUrl, { publicUrl, name: 'the orders service', timeoutMs: upstreamTimeoutMs })
   /** the response in progress on each connection, so a timeout never writes into one already started */
   const inFlight = new WeakMap<Socket, ServerResponse>()
 

@@ -72,13 +72,39 @@ function assertSecurityHeaders(headers: IncomingHttpHeaders) {
 }
 
 test('behind a TLS terminator (PUBLIC_URL https), the API is told the browser used https, whatever the client claims', async (t) => {
-  const behindTls = createOrigin({ apiUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, publicScheme: 'https' })
+  const behindTls = createOrigin({ apiUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, publicUrl: 'https://lab.example' })
   await new Promise<void>((resolve) => behindTls.listen(0, '127.0.0.1', resolve))
   t.after(() => behindTls.close())
   const { port } = behindTls.address() as AddressInfo
   const response = await fetch(`http://127.0.0.1:${port}/api/echo`, { headers: { 'x-forwarded-proto': 'http' } })
   const { headers } = (await response.json()) as { headers: IncomingHttpHeaders }
   assert.equal(headers['x-forwarded-proto'], 'https')
+})
+
+test("with PUBLIC_URL, the API and the orders service are told its host as X-Forwarded-Host, never the Host a client sends (jwt-dpop's htu is rebuilt from it)", async () => {
+  const pinned = createOrigin({ apiUrl: upstream.url, ordersUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, publicUrl: 'http://lab.example:8080' })
+  const pinnedPort = await listen(pinned)
+  const forwardedFrom = (path: string, host: string) =>
+    new Promise<IncomingHttpHeaders>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: pinnedPort, path, headers: { host, 'x-forwarded-host': 'evil.example' }, agent: false }, (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk))
+        res.on('end', () => resolve((JSON.parse(body) as { headers: IncomingHttpHeaders }).headers))
+      })
+        .on('error', reject)
+        .end()
+    })
+  try {
+    for (const path of ['/api/echo', '/orders/echo']) {
+      for (const host of ['evil.example', 'lab.example:8080', '127.0.0.1']) {
+        const headers = await forwardedFrom(path, host)
+        assert.equal(headers['x-forwarded-host'], 'lab.example:8080', `${path}, Host: ${host}`)
+        assert.equal(headers['x-forwarded-proto'], 'http', `${path}, Host: ${host}`)
+      }
+    }
+  } finally {
+    pinned.close()
+  }
 })
 
 test("a client's X-Forwarded-For is replaced by the address it connects from, and other forwarding headers it sends are dropped", async () => {
