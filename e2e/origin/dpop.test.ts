@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { countRoundTrips } from '@lab/contracts'
 import { startRedisServer } from '@lab/api/local-stores'
-import { signDpopProof } from '@lab/web/dpop'
+import { createDpopKey, signDpopProof } from '@lab/web/dpop'
 import { Browser, send, startLab, type Answer, type Lab } from './lab.ts'
 
 let lab: Lab
@@ -73,4 +73,27 @@ test('garbage and oversized DPoP headers through the origin: a 4xx in the lab’
     assert.ok(answer.status >= 400 && answer.status < 500, `${proof.slice(0, 20)}: ${answer.status} ${answer.body.slice(0, 200)}`)
   }
   assert.equal((await browser.call('GET', ME)).status, 200, 'and the owner is still in')
+})
+
+test('with PUBLIC_URL the API expects htu on its host, whatever Host a client sends: a proof made for another host is refused', async (t) => {
+  const publicUrl = 'http://lab.example'
+  const pinned = await startLab({ REDIS_URL: redis.url, PUBLIC_URL: publicUrl })
+  t.after(() => pinned.stop())
+  const from = '127.0.0.62'
+  const key = await createDpopKey()
+  const login = await send(`${pinned.webUrl}/api/jwt-dpop/login`, {
+    method: 'POST',
+    from,
+    headers: { host: 'lab.example', 'content-type': 'application/json', dpop: await signDpopProof(key, 'POST', `${publicUrl}/api/jwt-dpop/login`) },
+    body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
+  })
+  assert.equal(login.status, 200, login.body)
+  const token = (JSON.parse(login.body) as { accessToken: string }).accessToken
+  const me = async (host: string, htuOrigin: string) =>
+    send(`${pinned.webUrl}${ME}`, { from, headers: { host, authorization: `DPoP ${token}`, dpop: await signDpopProof(key, 'GET', `${htuOrigin}${ME}`, token) } })
+  assert.equal((await me('lab.example', publicUrl)).status, 200, 'a proof for the public URL')
+  assert.equal((await me(new URL(pinned.webUrl).host, publicUrl)).status, 200, 'reached at another address (behind a terminator), still the public URL')
+  const evil = await me('evil.example', 'http://evil.example')
+  assert.equal(evil.status, 401, evil.body)
+  assert.equal(codeOf(evil), 'DPOP_PROOF_WRONG_TARGET', 'a Host of the client’s choosing does not choose the htu')
 })

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { after, before, test } from 'node:test'
 import { startRedisServer } from '@lab/api/local-stores'
-import { Browser, send, startLab, type Lab } from './lab.ts'
+import { Browser, send, startLab, type Answer, type Lab } from './lab.ts'
 
 let lab: Lab
 let redis: Awaited<ReturnType<typeof startRedisServer>>
@@ -87,5 +87,24 @@ test('the image optimizer is not there to open streams to the API', async () => 
   for (const url of ['/_next/image?url=/api/records&w=64&q=75', '/_next/image?url=%2Fapi%2Fv1%2F..%2Frecords&w=64&q=75']) {
     const answer = await send(`${lab.webUrl}${url}`, { timeoutMs: 5000 })
     assert.equal(answer.status, 404, url)
+  }
+})
+
+test('a frozen API or orders service (SIGSTOP) is a 504 API_TIMEOUT through the origin within about 5 s, not a hang; both answer again once resumed', async () => {
+  for (const [service, path, name] of [
+    ['api', '/api/health', 'the API'],
+    ['orders', '/orders/health', 'the orders service'],
+  ] as const) {
+    const resume = await lab.freeze(service)
+    let answer: Answer
+    try {
+      answer = await send(`${lab.webUrl}${path}`, { timeoutMs: 12_000 })
+    } finally {
+      resume()
+    }
+    assert.equal(answer.status, 504, `${path}: ${answer.body}`)
+    assert.deepEqual(JSON.parse(answer.body), { statusCode: 504, code: 'API_TIMEOUT', error: 'Gateway Timeout', message: `The web lab got no answer from ${name} within 5 s` })
+    assert.ok(answer.ms >= 5000 && answer.ms < 6500, `${path}: 504 after ${Math.round(answer.ms)} ms`)
+    assert.equal((await send(`${lab.webUrl}${path}`)).status, 200, `${path} once ${service} resumed`)
   }
 })

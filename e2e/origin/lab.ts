@@ -22,6 +22,8 @@ export interface Lab {
   apiRssMiB(): number
   /** whether the API process is still the one that started (never exited, never restarted) */
   apiAlive(): boolean
+  /** stops the API or the orders service where it stands (SIGSTOP), as a hung process; the function returned resumes it */
+  freeze(service: 'api' | 'orders'): Promise<() => void>
   /** everything the lab printed */
   output(): string
   stop(): Promise<void>
@@ -80,6 +82,11 @@ export async function startLab(env: Record<string, string> = {}): Promise<Lab> {
       } catch {
         return false
       }
+    },
+    freeze: async (service) => {
+      const pid = service === 'api' ? apiPid : await listenerPid(ordersPort)
+      process.kill(pid, 'SIGSTOP')
+      return () => process.kill(pid, 'SIGCONT')
     },
     output: () => output,
     stop,

@@ -27,19 +27,49 @@ const FORWARDED_REQUEST_HEADERS = [
   'user-agent',
   'x-lab-replica',
 ] as const
+/**
+ * How long the proxy waits for an upstream's response headers once the whole request has gone out.
+ * A working API answers everything within about a second, whatever fails behind it: a dead store is
+ * a 503 STORE_UNAVAILABLE after its 1 s timeouts (Redis commands, Postgres connect and query), an
+ * argon2 login takes under 1 s on a loaded 2-core machine, and the orders service gives its own
+ * calls to the API and Redis 1 s and 0.8 s. Five times that spares a slow laptop, and stays half the
+ * 10 s the API (and this origin) give a request to arrive: an upstream that says nothing for 5 s is
+ * frozen, not busy. Only the wait for the headers is bounded: a stream (/api/records) lasts.
+ */
+export const UPSTREAM_TIMEOUT_MS = 5000
+
 /** The API connection's own business, not the browser's. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'])
 
+export interface ProxyOptions {
+  /**
+   * The address browsers reach the lab at (PUBLIC_URL), an https one when a TLS terminator stands in
+   * front: the API is told its scheme and host, whatever the client sent. null: the lab answers at any
+   * address (a laptop, a classroom's LAN), and the API is told the Host the client sent, over http.
+   */
+  publicUrl?: string | null
+  /** the upstream as its 502 and 504 name it */
+  name?: string
+  /** the wait for the upstream's response headers (UPSTREAM_TIMEOUT_MS) */
+  timeoutMs?: number
+}
+
 /**
- * A reverse proxy to the API (or to the orders service, `name`d in its 502) on Node's own HTTP client, over keep-alive connections: bodies stream
+ * A reverse proxy to the API (or to the orders service, `name`d in its 502 and 504) on Node's own HTTP client, over keep-alive connections: bodies stream
  * both ways (the Server-Sent Events of /api/records unbuffered), a request body is cut at the API's
- * limit, and the API request is aborted as soon as the browser goes away.
+ * limit, the API request is aborted as soon as the browser goes away, and an upstream that does not
+ * answer within `timeoutMs` is a 504.
  */
-export function createApiProxy(apiUrl: string, publicScheme: 'http' | 'https' = 'http', name = 'the API'): (req: IncomingMessage, res: ServerResponse) => void {
+export function createApiProxy(
+  apiUrl: string,
+  { publicUrl = null, name = 'the API', timeoutMs = UPSTREAM_TIMEOUT_MS }: ProxyOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
   const api = new URL(apiUrl)
   const secure = api.protocol === 'https:'
   const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
   const send = secure ? httpsRequest : httpRequest
+  const pinned = publicUrl === null ? null : new URL(publicUrl)
+  const publicScheme = pinned?.protocol === 'https:' ? 'https' : 'http'
 
   return function proxy(req, res) {
     if (Number(req.headers['content-length']) > BODY_LIMIT) return tooLarge(res)
@@ -53,19 +83,31 @@ export function createApiProxy(apiUrl: string, publicScheme: 'http' | 'https' = 
     }
     // The client is whoever this connection comes from: the API keys its per-client limits on it.
     headers['x-forwarded-for'] = client
-    // The API judges Origin and cookie security against the host the browser used.
-    if (req.headers.host) headers['x-forwarded-host'] = req.headers.host
+    // The API judges Origin, and rebuilds jwt-dpop's htu, against the host the browser used: the public
+    // one when it is known, else the client's own Host (which a client may set to any name it likes).
+    const host = pinned?.host ?? req.headers.host
+    if (host) headers['x-forwarded-host'] = host
     // The scheme the browser used: https behind a TLS terminator (PUBLIC_URL), when the API makes its cookies Secure and prefixed.
     headers['x-forwarded-proto'] = publicScheme
 
     // Node's parser already refused what its client would refuse to send (control or non-ASCII bytes in the path).
     const upstream = send({ protocol: api.protocol, hostname: api.hostname, port: api.port, method: req.method, path: req.url, headers, agent })
     let refused = false
+    // Armed once the whole request is out (a body takes the client's time, bounded by the origin's request timeout).
+    let silence: NodeJS.Timeout | undefined
+    upstream.once('finish', () => {
+      silence = setTimeout(() => {
+        sendProblem(res, 504, 'API_TIMEOUT', `The web lab got no answer from ${name} within ${timeoutMs / 1000} s`)
+        upstream.destroy()
+      }, timeoutMs)
+    })
     // The browser went away (or the response was cut): the API stops working for nobody.
     res.once('close', () => {
+      clearTimeout(silence)
       if (!res.writableFinished) upstream.destroy()
     })
     upstream.once('response', (response) => {
+      clearTimeout(silence)
       const passed: OutgoingHttpHeaders = {}
       for (const name in response.headers) if (!HOP_BY_HOP.has(name)) passed[name] = response.headers[name]
       res.writeHead(response.statusCode ?? 502, passed)

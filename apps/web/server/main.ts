@@ -16,7 +16,7 @@ const { default: next } = await import('next')
 
 const app = next({ dir, dev: false, hostname: env.host, port: env.port, conf: config })
 await app.prepare()
-const server = createOrigin({ apiUrl: env.apiUrl, ordersUrl: env.ordersUrl, next: app.getRequestHandler(), demo: env.profile === 'demo', publicScheme: env.publicScheme })
+const server = createOrigin({ apiUrl: env.apiUrl, ordersUrl: env.ordersUrl, next: app.getRequestHandler(), demo: env.profile === 'demo', publicUrl: env.publicUrl })
 server.once('error', (error) => {
   console.error(`The web lab cannot listen on ${env.host}:${env.port}: ${error.message}`)
   process.exit(1)

@@ -14,10 +14,12 @@ export interface OriginOptions {
   next: (req: IncomingMessage, res: ServerResponse) => Promise<void>
   /** the demo profile: without it, the demo-only paths (src/lib/views.ts) are not there */
   demo: boolean
-  /** the scheme browsers reach the lab with (PUBLIC_URL): https when a TLS terminator stands in front */
-  publicScheme?: 'http' | 'https'
+  /** the address browsers reach the lab at (PUBLIC_URL), if it is known: see ProxyOptions */
+  publicUrl?: string | null
   /** to receive a whole request, headers and body; past it the client gets a 408 and the connection closes */
   requestTimeoutMs?: number
+  /** to wait for the API's or the orders service's response headers; past it the client gets a 504 (UPSTREAM_TIMEOUT_MS) */
+  upstreamTimeoutMs?: number
 }
 
 /** How often Node looks for requests past their timeout (its default, 30 s, would let a 10 s limit run to 40 s). */
@@ -41,17 +43,24 @@ function routedPath(url: string): string | null {
  * orders service through another, everything else to
  * Next, with the lab's security headers on every page, asset and error of its own.
  */
-export function createOrigin({ apiUrl, ordersUrl, next, demo, publicScheme = 'http', requestTimeoutMs = 10_000 }: OriginOptions): Server {
-  const proxy = createApiProxy(apiUrl, publicScheme)
+export function createOrigin({ apiUrl, ordersUrl, next, demo, publicUrl = null, requestTimeoutMs = 10_000, upstreamTimeoutMs }: OriginOptions): Server {
+  const proxy = createApiProxy(apiUrl, { publicUrl, timeoutMs: upstreamTimeoutMs })
   // The same proxy (headers chosen, X-Forwarded-For from the socket, bodies capped): the browser's
   // cookies for this origin reach the second service too, as far as their Path lets them.
-  const ordersProxy = ordersUrl === undefined ? null : createApiProxy(ordersUrl, publicScheme, 'the orders service')
+  const ordersProxy = ordersUrl === undefined ? null : createApiProxy(ordersUrl, { publicUrl, name: 'the orders service', timeoutMs: upstreamTimeoutMs })
   /** the response in progress on each connection, so a timeout never writes into one already started */
   const inFlight = new WeakMap<Socket, ServerResponse>()
 
-  const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS }, (req, res) => {
+  // The lab has no WebSocket (nor h2c): every request with an Upgrade header comes to the handler
+  // below as any other, whatever listens for 'upgrade'. Next's request handler adds such a listener on
+  // its first request, which leaves the sockets of upgrades it does not route open and unanswered.
+  const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS, shouldUpgradeCallback: () => false }, (req, res) => {
     inFlight.set(req.socket, res)
     const url = req.url ?? '/'
+    // Node's parser lets through `*` (OPTIONS *) and absolute URLs (GET http://host/x), which Next would
+    // answer with a 500 or a redirect to that host: only a path is a request to this origin.
+    if (!url.startsWith('/')) return sendProblem(res, 400, 'BAD_REQUEST', 'The request target must be a path', { close: true })
+    if (req.headers.upgrade !== undefined) return sendProblem(res, 501, 'UPGRADE_NOT_SUPPORTED', 'This lab speaks HTTP/1.1 only: no protocol upgrade', { close: true })
     if (demo && url.startsWith(API_PATH_THIEF.path) && routedPath(url) === API_PATH_THIEF.path) req.url = API_PATH_THIEF.route
     else if (url.startsWith('/api/') || (url.startsWith(JWKS_PATH) && routedPath(url) === JWKS_PATH)) return proxy(req, res)
     else if (ordersProxy && url.startsWith(ORDERS_PREFIX) && routedPath(url)?.startsWith(ORDERS_PREFIX)) return ordersProxy(req, res)

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { createInterface } from 'node:readline'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -106,6 +107,40 @@ test("every page carries the lab's security headers, and Next puts the policy's 
     const scripts = (await response.text()).match(/<script\b[^>]*>/g) ?? []
     assert.ok(scripts.length > 0)
     for (const script of scripts) assert.ok(script.includes(`nonce="${nonce}"`), `${path}: ${script}`)
+  }
+})
+
+/** One raw request to the lab; the answer, and whether the origin closed the connection within 2 s. */
+async function raw(lab: Lab, text: string): Promise<{ answer: string; closed: boolean }> {
+  const { hostname, port } = new URL(lab.url)
+  const socket = connect(Number(port), hostname)
+  let answer = ''
+  socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk))
+  socket.on('error', () => {})
+  socket.write(text)
+  const closed = await Promise.race([once(socket, 'close').then(() => true), new Promise<false>((resolve) => setTimeout(resolve, 2000, false))])
+  socket.destroy()
+  return { answer, closed }
+}
+
+test("once Next has served a page (and listens for upgrades), an Upgrade request still gets a 501 UPGRADE_NOT_SUPPORTED and its connection closes", async () => {
+  for (const lab of [production, demo]) {
+    assert.equal((await fetch(`${lab.url}/`)).status, 200)
+    for (const path of ['/api/health', '/orders/health', '/', '/_next/webpack-hmr']) {
+      const { answer, closed } = await raw(lab, `GET ${path} HTTP/1.1\r\nHost: lab\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`)
+      assert.match(answer, /^HTTP\/1\.1 501 /, path)
+      assert.match(answer, /"code":"UPGRADE_NOT_SUPPORTED"/, path)
+      assert.ok(closed, `${path}: the connection stayed open`)
+    }
+  }
+})
+
+test('OPTIONS *, GET * and absolute-form targets get a 400 BAD_REQUEST from the built origin: no 500, no redirect to another host', async () => {
+  for (const line of ['OPTIONS *', 'GET *', 'GET http://evil.example/x', 'GET http://evil.example/api/health']) {
+    const { answer } = await raw(production, `${line} HTTP/1.1\r\nHost: lab\r\n\r\n`)
+    assert.match(answer, /^HTTP\/1\.1 400 /, line)
+    assert.match(answer, /"code":"BAD_REQUEST"/, line)
+    assert.doesNotMatch(answer, /\r\nlocation:/i, line)
   }
 })
 

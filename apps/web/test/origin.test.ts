@@ -72,13 +72,39 @@ function assertSecurityHeaders(headers: IncomingHttpHeaders) {
 }
 
 test('behind a TLS terminator (PUBLIC_URL https), the API is told the browser used https, whatever the client claims', async (t) => {
-  const behindTls = createOrigin({ apiUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, publicScheme: 'https' })
+  const behindTls = createOrigin({ apiUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, publicUrl: 'https://lab.example' })
   await new Promise<void>((resolve) => behindTls.listen(0, '127.0.0.1', resolve))
   t.after(() => behindTls.close())
   const { port } = behindTls.address() as AddressInfo
   const response = await fetch(`http://127.0.0.1:${port}/api/echo`, { headers: { 'x-forwarded-proto': 'http' } })
   const { headers } = (await response.json()) as { headers: IncomingHttpHeaders }
   assert.equal(headers['x-forwarded-proto'], 'https')
+})
+
+test("with PUBLIC_URL, the API and the orders service are told its host as X-Forwarded-Host, never the Host a client sends (jwt-dpop's htu is rebuilt from it)", async () => {
+  const pinned = createOrigin({ apiUrl: upstream.url, ordersUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, publicUrl: 'http://lab.example:8080' })
+  const pinnedPort = await listen(pinned)
+  const forwardedFrom = (path: string, host: string) =>
+    new Promise<IncomingHttpHeaders>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: pinnedPort, path, headers: { host, 'x-forwarded-host': 'evil.example' }, agent: false }, (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk))
+        res.on('end', () => resolve((JSON.parse(body) as { headers: IncomingHttpHeaders }).headers))
+      })
+        .on('error', reject)
+        .end()
+    })
+  try {
+    for (const path of ['/api/echo', '/orders/echo']) {
+      for (const host of ['evil.example', 'lab.example:8080', '127.0.0.1']) {
+        const headers = await forwardedFrom(path, host)
+        assert.equal(headers['x-forwarded-host'], 'lab.example:8080', `${path}, Host: ${host}`)
+        assert.equal(headers['x-forwarded-proto'], 'http', `${path}, Host: ${host}`)
+      }
+    }
+  } finally {
+    pinned.close()
+  }
 })
 
 test("a client's X-Forwarded-For is replaced by the address it connects from, and other forwarding headers it sends are dropped", async () => {
@@ -293,6 +319,121 @@ test('an API that cannot be reached gets a 502 API_UNREACHABLE', async () => {
     assertSecurityHeaders(answer.headers)
   } finally {
     dead.close()
+  }
+})
+
+test('an API or orders service that sends no answer within the timeout gets a 504 API_TIMEOUT naming it, and the request to it is aborted', async () => {
+  const timeoutMs = 300
+  const impatient = createOrigin({ apiUrl: upstream.url, ordersUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, upstreamTimeoutMs: timeoutMs })
+  const impatientPort = await listen(impatient)
+  const get = (path: string) =>
+    new Promise<Answer & { ms: number }>((resolve, reject) => {
+      const started = performance.now()
+      request({ host: '127.0.0.1', port: impatientPort, path, agent: false }, (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ms: performance.now() - started }))
+      })
+        .on('error', reject)
+        .end()
+    })
+  try {
+    for (const [path, name] of [
+      ['/api/slow', 'the API'],
+      ['/orders/slow', 'the orders service'],
+    ] as const) {
+      const since = upstream.received.length
+      const answer = await get(path)
+      assert.equal(answer.status, 504, path)
+      assert.deepEqual(JSON.parse(answer.body), { statusCode: 504, code: 'API_TIMEOUT', error: 'Gateway Timeout', message: `The web lab got no answer from ${name} within 0.3 s` })
+      assertSecurityHeaders(answer.headers)
+      assert.ok(answer.ms >= timeoutMs && answer.ms < timeoutMs + 1000, `${path}: 504 after ${Math.round(answer.ms)} ms`)
+      const abandoned = await arrival(path, since)
+      const closedAt = await Promise.race([abandoned.closed, sleep(1000).then(() => Infinity)])
+      assert.ok(closedAt < Infinity, `${path}: the upstream request outlived the 504`)
+    }
+  } finally {
+    impatient.close()
+  }
+})
+
+test('the upstream timeout bounds the wait for the headers only: a stream that started in time stays open past it', async () => {
+  const timeoutMs = 200
+  const impatient = createOrigin({ apiUrl: upstream.url, next: async (_req, res) => void res.end(), demo: false, upstreamTimeoutMs: timeoutMs })
+  const impatientPort = await listen(impatient)
+  const req = request({ host: '127.0.0.1', port: impatientPort, path: '/api/records', agent: false })
+  req.end()
+  try {
+    const [res] = (await once(req, 'response')) as [IncomingMessage]
+    assert.equal(res.statusCode, 200)
+    const [first] = (await once(res, 'data')) as [Buffer]
+    assert.match(first.toString(), /^event: record\n/)
+    let closed = false
+    res.on('close', () => (closed = true))
+    await sleep(timeoutMs * 4)
+    assert.equal(closed, false, 'the stream was cut')
+  } finally {
+    req.destroy()
+    impatient.closeAllConnections()
+    impatient.close()
+  }
+})
+
+/** One raw request to `to`; the answer, and whether the origin closed the connection within `waitMs`. */
+async function rawRequest(to: number, text: string, waitMs = 2000): Promise<{ answer: string; closed: boolean; elapsedMs: number }> {
+  const socket = connect(to, '127.0.0.1')
+  let answer = ''
+  socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk))
+  socket.on('error', () => {})
+  const started = performance.now()
+  socket.write(text)
+  const closed = await Promise.race([once(socket, 'close').then(() => true), sleep(waitMs).then(() => false)])
+  socket.destroy()
+  return { answer, closed, elapsedMs: performance.now() - started }
+}
+
+test('a request to upgrade the connection (WebSocket, h2c) gets a 501 UPGRADE_NOT_SUPPORTED at once and the connection closes, whatever listens for upgrades; nothing reaches the API', async () => {
+  const withOrders = createOrigin({ apiUrl: upstream.url, ordersUrl: upstream.url, next: async (_req, res) => void res.end('a page'), demo: false })
+  // What Next's request handler adds on its first request: a listener that leaves unrouted upgrades hanging.
+  withOrders.on('upgrade', () => {})
+  const withOrdersPort = await listen(withOrders)
+  const since = upstream.received.length
+  try {
+    for (const path of ['/api/health', '/orders/health', '/']) {
+      for (const upgrade of ['Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA']) {
+        const label = `${path} ${upgrade.split('\r\n')[1]}`
+        const { answer, closed, elapsedMs } = await rawRequest(withOrdersPort, `GET ${path} HTTP/1.1\r\nHost: lab\r\n${upgrade}\r\n\r\n`)
+        assert.match(answer, /^HTTP\/1\.1 501 /, label)
+        assert.match(answer, /\r\nconnection: close\r\n/i, label)
+        assert.match(answer, /"code":"UPGRADE_NOT_SUPPORTED"/, label)
+        assert.match(answer, /\r\ncontent-security-policy: default-src 'none'/, label)
+        assert.ok(closed && elapsedMs < 1000, `${label}: closed ${closed} after ${Math.round(elapsedMs)} ms`)
+      }
+    }
+    assert.equal(upstream.received.length, since, 'no upgrade request reached the upstream')
+    assert.equal((await send('/api/echo')).status, 200, 'and the origin keeps serving')
+  } finally {
+    withOrders.close()
+  }
+})
+
+test('a request target that is not a path (OPTIONS *, an absolute URL) gets a 400 BAD_REQUEST before any routing, never a redirect or a 500', async () => {
+  const seen: string[] = []
+  const recording = createOrigin({ apiUrl: upstream.url, next: async (req, res) => void res.end(seen.push(req.url ?? '')), demo: false })
+  const recordingPort = await listen(recording)
+  const since = upstream.received.length
+  try {
+    for (const line of ['OPTIONS *', 'GET *', 'GET http://evil.example/x', `GET http://127.0.0.1:${recordingPort}/api/echo`, 'GET https://evil.example/']) {
+      const { answer, closed } = await rawRequest(recordingPort, `${line} HTTP/1.1\r\nHost: lab\r\n\r\n`)
+      assert.match(answer, /^HTTP\/1\.1 400 /, line)
+      assert.match(answer, /"code":"BAD_REQUEST"/, line)
+      assert.doesNotMatch(answer, /\r\nlocation:/i, line)
+      assert.ok(closed, `${line}: the connection stayed open`)
+    }
+    assert.deepEqual(seen, [], 'Next never saw them')
+    assert.equal(upstream.received.length, since, 'nor did the API')
+  } finally {
+    recording.close()
   }
 })
 

@@ -38,7 +38,7 @@ export interface Upstream {
  * - `/api/echo`: answers once the body is in, with what arrived, two cookies and a header of its own
  * - `/api/records`: a Server-Sent Events stream that sends one event and stays open
  * - `/api/cut`: starts an answer, then drops the connection
- * - `/api/slow`: answers after 5 s
+ * - `/api/slow`, `/orders/slow`: answer after 5 s
  * - `/api/health`: a healthy API, for the pages' store health
  * - `/api/session-cached/login`, `/api/jwt/login`: a login as the API answers it, with the cookies of
  *   `LOGIN_COOKIES` (and a device cookie, and one it clears)
@@ -70,7 +70,7 @@ export async function startUpstream(): Promise<Upstream> {
       setTimeout(() => res.destroy(), 50)
       return
     }
-    if (req.url === '/api/slow') {
+    if (req.url === '/api/slow' || req.url === '/orders/slow') {
       const timer = setTimeout(() => res.end('late'), 5000)
       res.on('close', () => clearTimeout(timer))
       return

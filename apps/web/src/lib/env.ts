@@ -35,19 +35,18 @@ function httpUrl(name: string, value: string): string {
   return url.origin
 }
 
-/** PUBLIC_URL's scheme: how browsers reach the lab when a TLS terminator stands in front of this server. */
-function publicScheme(value: string | undefined): 'http' | 'https' {
-  if (value === undefined || value === '') return 'http'
-  return new URL(httpUrl('PUBLIC_URL', value)).protocol === 'https:' ? 'https' : 'http'
-}
 
 export const env = {
   /** where the API listens; the origin forwards every /api/* request there */
   apiUrl: httpUrl('API_URL', process.env.API_URL ?? 'http://127.0.0.1:4000'),
   /** where the orders service listens (apps/orders); the origin forwards every /orders/* request there */
   ordersUrl: httpUrl('ORDERS_URL', process.env.ORDERS_URL ?? 'http://127.0.0.1:4001'),
-  /** told to the API as X-Forwarded-Proto: with https the API's cookies are Secure and __Host-/__Secure- prefixed */
-  publicScheme: publicScheme(process.env.PUBLIC_URL),
+  /**
+   * PUBLIC_URL, the address browsers use (a TLS terminator's, say), or null: reached by any address.
+   * Its scheme and host are what the origin tells the API (X-Forwarded-Proto and -Host): with https
+   * the API's cookies are Secure and __Host-/__Secure- prefixed, and jwt-dpop's htu must name this host.
+   */
+  publicUrl: process.env.PUBLIC_URL ? httpUrl('PUBLIC_URL', process.env.PUBLIC_URL) : null,
   /** the web origin's address: the browser's only way in */
   host: process.env.WEB_HOST || '127.0.0.1',
   port: port('WEB_PORT', process.env.WEB_PORT, 3000),

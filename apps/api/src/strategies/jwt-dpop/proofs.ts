@@ -19,10 +19,15 @@ const refuse = (code: ErrorCode, message: string) => new AppError(401, code, mes
 /** `ath` (RFC 9449 §4.2): base64url of the SHA-256 of the access token the proof goes with. */
 export const accessTokenHash = (token: string) => createHash('sha256').update(token).digest('base64url')
 
-/** The URL a proof's `htu` must name, compared without query and fragment (RFC 9449 §4.3, step 9). */
+/**
+ * The URL a proof's `htu` must name, compared without query and fragment (RFC 9449 §4.3, step 9).
+ * A URL with userinfo (`http://user:pw@host/…`) is no URL a browser requests: the comparison of
+ * origins would overlook it, so it names nothing.
+ */
 function targetOf(url: string): string | null {
   try {
     const parsed = new URL(url)
+    if (parsed.username !== '' || parsed.password !== '') return null
     return `${parsed.origin}${parsed.pathname}`
   } catch {
     return null
@@ -80,7 +85,7 @@ export class DpopProofs {
       throw refuse('DPOP_PROOF_INVALID', 'The DPoP proof lacks jti, htm, htu or iat')
     }
     const target = targetOf(htu)
-    if (target === null) throw refuse('DPOP_PROOF_INVALID', 'The DPoP proof\'s htu is not a URL')
+    if (target === null) throw refuse('DPOP_PROOF_INVALID', 'The DPoP proof\'s htu is not a URL without userinfo')
     if (htm !== request.method || target !== targetOf(requestUrl(request))) {
       throw refuse('DPOP_PROOF_WRONG_TARGET', 'The DPoP proof was made for another method or URL')
     }
