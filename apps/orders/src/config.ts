@@ -17,6 +17,8 @@ const EnvSchema = Type.Object({
   SESSION_SECRET_PREVIOUS: Type.Optional(Type.String()),
   /** store mode only: seconds without a request after which the API ends a session (the API's SESSION_IDLE_TIMEOUT) */
   SESSION_IDLE_TIMEOUT: Type.Integer({ minimum: 1, default: 30 * 60 }),
+  /** the proxies whose X-Forwarded-Proto is believed (Fastify's trustProxy, as the API's TRUST_PROXY): over https the cookies carry their `__Host-`/`__Secure-` names */
+  TRUST_PROXY: Type.String({ minLength: 1, default: 'loopback' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 })
 type Env = Static<typeof EnvSchema>
@@ -29,6 +31,8 @@ export interface OrdersConfig {
   redisUrl: string
   /** the session store's credentials: present in store mode only */
   store: { databaseUrl: string; sessionSecret: string; sessionSecretPrevious: string | undefined; sessionIdleTimeout: number } | null
+  /** the proxies whose X-Forwarded-* headers are believed (addresses, CIDRs or names such as loopback) */
+  trustProxy: string
   logLevel: string
 }
 
@@ -63,6 +67,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): OrdersConfi
     sessionCheck: env.ORDERS_SESSION_CHECK,
     redisUrl: env.REDIS_URL,
     store,
+    trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
   }
 }
