@@ -111,7 +111,7 @@ export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance
     await pool?.end()
   })
 
-  const jwks = jwksVerifier(config.apiUrl)
+  const jwks = jwksVerifier(config.apiUrl, config.jwksMaxAgeMs)
   const denylist = new Denylist(redis, 0)
   const introspect = introspector(config.apiUrl)
   const readStore = config.store && pool ? storeReader({ redis, pool, ...config.store }) : null

@@ -7,6 +7,8 @@ const EnvSchema = Type.Object({
   ORDERS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: ORDERS_DEFAULT_PORT }),
   /** where the API answers: its JWKS, and its /api/:strategy/me for introspection */
   API_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:4000' }),
+  /** seconds after which the API's JWKS is fetched again: a key the API has retired stops verifying here within about this */
+  JWKS_MAX_AGE: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
   ORDERS_SESSION_CHECK: Type.Enum(ORDERS_SESSION_CHECKS, { default: 'introspect' }),
   /** the shared denylist (jwt-denylist) and, in store mode, the Redis sessions */
   REDIS_URL: Type.String({ pattern: '^rediss?://' }),
@@ -27,6 +29,8 @@ export interface OrdersConfig {
   host: string
   port: number
   apiUrl: string
+  /** how long the fetched JWKS is used before it is fetched again (ms) */
+  jwksMaxAgeMs: number
   sessionCheck: OrdersSessionCheck
   redisUrl: string
   /** the session store's credentials: present in store mode only */
@@ -64,6 +68,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): OrdersConfi
     host: env.HOST,
     port: env.ORDERS_PORT,
     apiUrl: env.API_URL.replace(/\/+$/, ''),
+    jwksMaxAgeMs: env.JWKS_MAX_AGE * 1000,
     sessionCheck: env.ORDERS_SESSION_CHECK,
     redisUrl: env.REDIS_URL,
     store,
