@@ -1,5 +1,4 @@
 import { STATUS_CODES } from 'node:http'
-import type { Socket } from 'node:net'
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
 import type pg from 'pg'
@@ -17,6 +16,7 @@ import {
   type OrdersStrategy,
   type User,
 } from '@lab/contracts'
+import { requestLimits } from '@lab/api/request-limits'
 import { Denylist, cookieNameFor } from '@lab/api/shared-stores'
 import type { OrdersConfig } from './config.ts'
 import { OrdersError, authInvalid, authMissing } from './errors.ts'
@@ -60,14 +60,6 @@ function toErrorBody(error: FastifyError | OrdersError): ErrorBody {
   return errorBody(500, 'INTERNAL_ERROR', 'Internal server error')
 }
 
-/** What Node's parser refuses before Fastify sees it (oversized headers, a malformed request line), in the same format. */
-function clientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
-  const [status, code, message] = error.code === 'HPE_HEADER_OVERFLOW' ? ([431, 'HEADERS_TOO_LARGE', 'Request headers too large'] as const) : ([400, 'BAD_REQUEST', 'Malformed request'] as const)
-  const body = JSON.stringify(errorBody(status, code, message))
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
-}
-
 /** Where the API scopes each cookie this service reads: the path decides its https name (`__Host-` for /, `__Secure-` otherwise). */
 const SESSION_COOKIE_PATH = '/'
 const ACCESS_TOKEN_COOKIE_PATH = '/api/jwt-cookie'
@@ -90,9 +82,8 @@ export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance
     trustProxy: config.trustProxy,
     // Warnings and errors only: the demo's terminal is the API's.
     logController: new QuietRequests(),
-    bodyLimit: 1024,
-    requestTimeout: 10_000,
-    clientErrorHandler: clientError,
+    // The API's: a 16 KiB body, a whole request within 10 s (else 408), oversized headers a 431, in the error format.
+    ...requestLimits(HEADERS),
     // A malformed URL (`/orders/%E0`) is refused before routing, where the error handler never sees it.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       const body = toErrorBody(error)
@@ -172,11 +163,16 @@ export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance
   fastify.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody(404, 'NOT_FOUND', 'No such route')))
 
   fastify.get('/orders/health', async (_request, reply) => {
+    // A PING, not the client's status: a paused Redis keeps its connection open and "ready".
+    const redisUp = await redis.ping().then(
+      () => true,
+      () => false,
+    )
     const health: OrdersHealth = {
-      status: redis.status === 'ready' ? 'ok' : 'degraded',
+      status: redisUp ? 'ok' : 'degraded',
       sessionCheck: config.sessionCheck,
       jwks: jwks.cached ? 'cached' : 'none',
-      redis: redis.status === 'ready' ? 'up' : 'down',
+      redis: redisUp ? 'up' : 'down',
     }
     return reply.code(health.status === 'ok' ? 200 : 503).send(health)
   })
