@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { STATUS_CODES, type Server } from 'node:http'
-import type { Socket } from 'node:net'
+import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import autoload from '@fastify/autoload'
@@ -8,6 +7,7 @@ import type { Config } from './config.ts'
 import { toErrorBody } from './plugins/app/error-handler.ts'
 import { staticHeaders } from './plugins/app/response-headers.ts'
 import type { PasswordHasher } from './plugins/app/users.ts'
+import { requestLimits } from './request-limits.ts'
 
 /** The configuration once the stores are known (from the environment or started by local-stores/). */
 export interface AppConfig extends Omit<Config, 'databaseUrl' | 'redisUrl'> {
@@ -26,32 +26,6 @@ export interface AppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     config: AppConfig
-  }
-}
-
-/** A whole request (headers and body) must arrive within this; a body trickled byte by byte is cut off. */
-const REQUEST_TIMEOUT_MS = 10_000
-
-/**
- * What Node's HTTP parser refuses before Fastify sees a request (oversized headers, a malformed
- * request line, a request too slow to arrive) gets the error format and the security headers too,
- * then the connection closes.
- */
-function clientErrorHandler(headers: Record<string, string>) {
-  const headerLines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')
-  return (error: NodeJS.ErrnoException, socket: Socket): void => {
-    if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
-    const [statusCode, code, message] =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? ([431, 'HEADERS_TOO_LARGE', 'Request headers too large'] as const)
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? ([408, 'REQUEST_TIMEOUT', 'The request took too long to arrive'] as const)
-          : ([400, 'BAD_REQUEST', 'Malformed request'] as const)
-    const body = JSON.stringify({ statusCode, code, error: STATUS_CODES[statusCode], message })
-    socket.end(
-      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\n${headerLines}content-type: application/json\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    )
   }
 }
 
@@ -152,14 +126,10 @@ export function serverOptions(config: Pick<AppConfig, 'logLevel' | 'trustProxy' 
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: config.trustProxy,
-    bodyLimit: 16 * 1024,
     // Starting waits on stores (migrations behind other replicas' lock, seeding argon2 hashes): on a
     // busy 2-core machine that outlasted Fastify's default of 10 s.
     pluginTimeout: 30_000,
-    requestTimeout: REQUEST_TIMEOUT_MS,
-    // Node checks these on an interval (30 s by default), so a trickled request is cut within a second of its limit.
-    http: { headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
-    clientErrorHandler: clientErrorHandler(headers),
+    ...requestLimits(headers),
     // The error handler answers 503 SHUTTING_DOWN itself, in the error format, while the server closes.
     return503OnClosing: false,
     // Reject what does not match a schema instead of coercing or silently dropping it.

@@ -1,6 +1,5 @@
 import { STATUS_CODES } from 'node:http'
-import type { Socket } from 'node:net'
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
 import type pg from 'pg'
 import {
@@ -17,7 +16,8 @@ import {
   type OrdersStrategy,
   type User,
 } from '@lab/contracts'
-import { Denylist } from '@lab/api/shared-stores'
+import { requestLimits } from '@lab/api/request-limits'
+import { Denylist, cookieNameFor } from '@lab/api/shared-stores'
 import type { OrdersConfig } from './config.ts'
 import { OrdersError, authInvalid, authMissing } from './errors.ts'
 import { introspector } from './introspection.ts'
@@ -60,18 +60,9 @@ function toErrorBody(error: FastifyError | OrdersError): ErrorBody {
   return errorBody(500, 'INTERNAL_ERROR', 'Internal server error')
 }
 
-/** What Node's parser refuses before Fastify sees it (oversized headers, a malformed request line), in the same format. */
-function clientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
-  const [status, code, message] = error.code === 'HPE_HEADER_OVERFLOW' ? ([431, 'HEADERS_TOO_LARGE', 'Request headers too large'] as const) : ([400, 'BAD_REQUEST', 'Malformed request'] as const)
-  const body = JSON.stringify(errorBody(status, code, message))
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
-}
-
-/** The cookies of a session strategy, as the browser sent them (bare over http, `__Host-` over https). */
-function sessionCookies(cookies: Record<string, string | undefined>, names: string[]): string[] {
-  return names.flatMap((name) => [name, `__Host-${name}`]).flatMap((name) => (cookies[name] ? [`${name}=${encodeURIComponent(cookies[name])}`] : []))
-}
+/** Where the API scopes each cookie this service reads: the path decides its https name (`__Host-` for /, `__Secure-` otherwise). */
+const SESSION_COOKIE_PATH = '/'
+const ACCESS_TOKEN_COOKIE_PATH = '/api/jwt-cookie'
 
 const bearerOf = (authorization: string | undefined): string => {
   if (authorization === undefined || authorization === '') throw authMissing()
@@ -87,13 +78,12 @@ const bearerOf = (authorization: string | undefined): string => {
 export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } },
-    // No forwarding header is believed: this service keys nothing on the client's address.
-    trustProxy: false,
+    // X-Forwarded-Proto from TRUST_PROXY only (the web origin's proxy): it decides the cookies' names, as at the API.
+    trustProxy: config.trustProxy,
     // Warnings and errors only: the demo's terminal is the API's.
     logController: new QuietRequests(),
-    bodyLimit: 1024,
-    requestTimeout: 10_000,
-    clientErrorHandler: clientError,
+    // The API's: a 16 KiB body, a whole request within 10 s (else 408), oversized headers a 431, in the error format.
+    ...requestLimits(HEADERS),
     // A malformed URL (`/orders/%E0`) is refused before routing, where the error handler never sees it.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       const body = toErrorBody(error)
@@ -112,7 +102,7 @@ export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance
     await pool?.end()
   })
 
-  const jwks = jwksVerifier(config.apiUrl)
+  const jwks = jwksVerifier(config.apiUrl, config.jwksMaxAgeMs)
   const denylist = new Denylist(redis, 0)
   const introspect = introspector(config.apiUrl)
   const readStore = config.store && pool ? storeReader({ redis, pool, ...config.store }) : null
@@ -120,13 +110,20 @@ export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance
   await fastify.register(cookie)
 
   /** Each strategy, its own way. */
-  async function authenticate(strategy: OrdersStrategy, request: { headers: { authorization?: string }; cookies: Record<string, string | undefined> }): Promise<{ user: User; check: OrdersCheck }> {
+  async function authenticate(strategy: OrdersStrategy, request: FastifyRequest): Promise<{ user: User; check: OrdersCheck }> {
+    // Exactly the name the API gives a cookie on this request's scheme, never the other: over https a
+    // bare `sid` or `at` (which a sibling subdomain or a plain-http response can plant) is ignored.
+    const cookieOf = (base: string, path: string): [string, string] | null => {
+      const name = cookieNameFor(request, base, path)
+      const value = request.cookies[name]
+      return value ? [name, value] : null
+    }
     switch (strategy) {
       case 'jwt':
         return { user: (await jwks.verify(bearerOf(request.headers.authorization), strategy)).user, check: 'jwks' }
       case 'jwt-cookie': {
         // The API sets `at` with Path=/api/jwt-cookie: a browser never sends it here.
-        const token = request.cookies[ACCESS_TOKEN_COOKIE] ?? request.cookies[`__Secure-${ACCESS_TOKEN_COOKIE}`]
+        const token = cookieOf(ACCESS_TOKEN_COOKIE, ACCESS_TOKEN_COOKIE_PATH)?.[1]
         if (!token) throw authMissing('No access token cookie: the API scopes cookie `at` to Path=/api/jwt-cookie, so the browser does not send it to /orders')
         return { user: (await jwks.verify(token, strategy)).user, check: 'jwks' }
       }
@@ -140,10 +137,12 @@ export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance
       case 'session':
       case 'session-pg':
       case 'session-cached': {
-        const name = SESSION_COOKIE[strategy]
-        if (readStore) return { user: await readStore(strategy, request.cookies[name] ?? request.cookies[`__Host-${name}`]), check: 'store' }
-        const names = strategy === 'session-cached' ? [name, SESSION_CACHE_COOKIE] : [name]
-        return { user: await introspect(strategy, sessionCookies(request.cookies, names)), check: 'introspection' }
+        const session = cookieOf(SESSION_COOKIE[strategy], SESSION_COOKIE_PATH)
+        if (readStore) return { user: await readStore(strategy, session?.[1]), check: 'store' }
+        // session-cached's signed cache cookie rides along (the API reads it before its store).
+        const cookies = [session, strategy === 'session-cached' ? cookieOf(SESSION_CACHE_COOKIE, SESSION_COOKIE_PATH) : null]
+        const sent = cookies.flatMap((cookie) => (cookie ? [`${cookie[0]}=${encodeURIComponent(cookie[1])}`] : []))
+        return { user: await introspect(strategy, sent, request.protocol), check: 'introspection' }
       }
     }
   }
@@ -164,11 +163,16 @@ export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance
   fastify.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody(404, 'NOT_FOUND', 'No such route')))
 
   fastify.get('/orders/health', async (_request, reply) => {
+    // A PING, not the client's status: a paused Redis keeps its connection open and "ready".
+    const redisUp = await redis.ping().then(
+      () => true,
+      () => false,
+    )
     const health: OrdersHealth = {
-      status: redis.status === 'ready' ? 'ok' : 'degraded',
+      status: redisUp ? 'ok' : 'degraded',
       sessionCheck: config.sessionCheck,
       jwks: jwks.cached ? 'cached' : 'none',
-      redis: redis.status === 'ready' ? 'up' : 'down',
+      redis: redisUp ? 'up' : 'down',
     }
     return reply.code(health.status === 'ok' ? 200 : 503).send(health)
   })

@@ -7,6 +7,8 @@ const EnvSchema = Type.Object({
   ORDERS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: ORDERS_DEFAULT_PORT }),
   /** where the API answers: its JWKS, and its /api/:strategy/me for introspection */
   API_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:4000' }),
+  /** seconds after which the API's JWKS is fetched again: a key the API has retired stops verifying here within about this */
+  JWKS_MAX_AGE: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
   ORDERS_SESSION_CHECK: Type.Enum(ORDERS_SESSION_CHECKS, { default: 'introspect' }),
   /** the shared denylist (jwt-denylist) and, in store mode, the Redis sessions */
   REDIS_URL: Type.String({ pattern: '^rediss?://' }),
@@ -17,6 +19,8 @@ const EnvSchema = Type.Object({
   SESSION_SECRET_PREVIOUS: Type.Optional(Type.String()),
   /** store mode only: seconds without a request after which the API ends a session (the API's SESSION_IDLE_TIMEOUT) */
   SESSION_IDLE_TIMEOUT: Type.Integer({ minimum: 1, default: 30 * 60 }),
+  /** the proxies whose X-Forwarded-Proto is believed (Fastify's trustProxy, as the API's TRUST_PROXY): over https the cookies carry their `__Host-`/`__Secure-` names */
+  TRUST_PROXY: Type.String({ minLength: 1, default: 'loopback' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 })
 type Env = Static<typeof EnvSchema>
@@ -25,10 +29,14 @@ export interface OrdersConfig {
   host: string
   port: number
   apiUrl: string
+  /** how long the fetched JWKS is used before it is fetched again (ms) */
+  jwksMaxAgeMs: number
   sessionCheck: OrdersSessionCheck
   redisUrl: string
   /** the session store's credentials: present in store mode only */
   store: { databaseUrl: string; sessionSecret: string; sessionSecretPrevious: string | undefined; sessionIdleTimeout: number } | null
+  /** the proxies whose X-Forwarded-* headers are believed (addresses, CIDRs or names such as loopback) */
+  trustProxy: string
   logLevel: string
 }
 
@@ -60,9 +68,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): OrdersConfi
     host: env.HOST,
     port: env.ORDERS_PORT,
     apiUrl: env.API_URL.replace(/\/+$/, ''),
+    jwksMaxAgeMs: env.JWKS_MAX_AGE * 1000,
     sessionCheck: env.ORDERS_SESSION_CHECK,
     redisUrl: env.REDIS_URL,
     store,
+    trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
   }
 }

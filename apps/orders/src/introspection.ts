@@ -8,14 +8,16 @@ export const INTROSPECTION_TIMEOUT_MS = 1000
 const isErrorCode = (value: unknown): value is ErrorCode => (ERROR_CODES as readonly string[]).includes(value as string)
 
 /**
- * Sessions checked by asking the API: `GET /api/:strategy/me` with the browser's session cookie(s),
- * and nothing else (no forwarding header: the API sees this service's address, which a client cannot
- * choose; the API rate-limits logins, not /me, so a classroom's orders never meet a 429 of the hop's
- * making). One extra hop per request, recorded as `api` with what the API itself did; when the API
+ * Sessions checked by asking the API: `GET /api/:strategy/me` with the browser's session cookie(s)
+ * and the request's scheme as X-Forwarded-Proto (the API names its cookies by it: over https it reads
+ * `__Host-sid`, never `sid`), and nothing else (no X-Forwarded-For: the API sees this service's
+ * address, which a client cannot choose; the API rate-limits logins, not /me, so a classroom's orders
+ * never meet a 429 of the hop's making). The API believes the scheme only from its TRUST_PROXY, which
+ * must cover this service as it covers the web origin. One extra hop per request, recorded as `api` with what the API itself did; when the API
  * is down or frozen, a 503 within a second.
  */
 export function introspector(apiUrl: string) {
-  return async function introspect(strategy: StrategyName, cookies: string[]): Promise<User> {
+  return async function introspect(strategy: StrategyName, cookies: string[], protocol: 'http' | 'https'): Promise<User> {
     if (cookies.length === 0) throw authMissing()
     const path = `/api/${strategy}/me`
     let status = 0
@@ -26,7 +28,7 @@ export function introspector(apiUrl: string) {
         'api',
         (response: { status: number; stores: string } | undefined) => (response ? `GET ${path} ${response.status}${response.stores}` : `GET ${path} failed`),
         async () => {
-          const response = await fetch(`${apiUrl}${path}`, { headers: { cookie: cookies.join('; '), accept: 'application/json' }, signal, redirect: 'manual' })
+          const response = await fetch(`${apiUrl}${path}`, { headers: { cookie: cookies.join('; '), accept: 'application/json', 'x-forwarded-proto': protocol }, signal, redirect: 'manual' })
           status = response.status
           body = await response.json().catch(() => null)
           const { redis, pg } = countRoundTrips(response.headers.get('server-timing'))

@@ -69,11 +69,11 @@ export interface Login {
   accessToken: string | undefined
 }
 
-/** Logs in from `localAddress` (any of 127.0.0.0/8: another client, with its own rate limits). */
-export function logIn(apiUrl: string, strategy: string, username = 'alice', localAddress = '127.0.0.1'): Promise<Login> {
+/** Logs in from `localAddress` (any of 127.0.0.0/8: another client, with its own rate limits); `headers` such as a proxy's X-Forwarded-Proto. */
+export function logIn(apiUrl: string, strategy: string, username = 'alice', localAddress = '127.0.0.1', headers: Record<string, string> = {}): Promise<Login> {
   const body = JSON.stringify({ username, password: `${username}-password` })
   return new Promise((resolve, reject) => {
-    const req = request(`${apiUrl}/api/${strategy}/login`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+    const req = request(`${apiUrl}/api/${strategy}/login`, { method: 'POST', localAddress, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
       let text = ''
       response.on('data', (chunk: Buffer) => (text += chunk))
       response.on('end', () => {
