@@ -12,6 +12,7 @@ import { perRequest, type KindTotal } from '@/lib/totals'
 import { OutcomeChip } from '../outcome'
 import { RequestRow } from '../request-row'
 import { STRATEGY_COLORS } from './round-trip-chart'
+import { useBusy } from '@/lib/busy'
 
 /** Who the pane's credential belongs to, as the API's /me last answered. */
 export type Identity = { state: 'checking' } | { state: 'unchecked' } | { state: 'checked'; call: ApiCall<MeResponse> }
@@ -77,7 +78,7 @@ export function StrategyPane(props: StrategyPaneProps) {
   const { strategy, user, stolen } = pane
   const { tokens, setToken } = useCredentials()
   const [times, setTimes] = useState(5)
-  const [busy, setBusy] = useState(false)
+  const { busy, run } = useBusy()
   const tokenStrategy = isTokenStrategy(strategy)
   const token = tokenStrategy ? (tokens[strategy]?.accessToken ?? null) : null
   const note = STRATEGY_NOTES[strategy]
@@ -85,14 +86,6 @@ export function StrategyPane(props: StrategyPaneProps) {
   const log = <T,>(label: string, call: ApiCall<T>): ApiCall<T> => {
     onCall({ strategy, label, call })
     return call
-  }
-  const run = (action: () => Promise<void>) => async () => {
-    setBusy(true)
-    try {
-      await action()
-    } finally {
-      setBusy(false)
-    }
   }
 
   const login = run(async () => {

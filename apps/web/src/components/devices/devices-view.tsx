@@ -7,6 +7,7 @@ import { familyOf } from '@/lib/jwt'
 import { DEMO_USERS, isDpopStrategy, isRefreshStrategy } from '@/lib/strategies'
 import { OutcomeChip, OutcomeLegend } from '../outcome'
 import { RequestRow } from '../request-row'
+import { useBusy } from '@/lib/busy'
 
 /** What ending one login does to the credential of that login, by design; the demo profile measures it. */
 const AFTER_THE_END: Record<StrategyName, string> = {
@@ -98,7 +99,7 @@ export function DevicesView({ thief }: { thief: boolean }) {
   /** this browser's /me right after its own login was ended (by "End", log out everywhere or the admin) */
   const [hereAfter, setHereAfter] = useState<{ how: string; call: ApiCall } | null>(null)
   const [log, setLog] = useState<Logged[]>([])
-  const [busy, setBusy] = useState(false)
+  const { busy, run } = useBusy()
   const [showAll, setShowAll] = useState(false)
   const [now, setNow] = useState(() => Date.now())
   const generation = useRef(0)
@@ -124,14 +125,6 @@ export function DevicesView({ thief }: { thief: boolean }) {
   const updateDevice = (deviceLabel: string, change: (device: Device) => Partial<Device>) => {
     devicesRef.current = devicesRef.current.map((device) => (device.label === deviceLabel ? { ...device, ...change(device) } : device))
     setDevices(devicesRef.current)
-  }
-  const run = (action: () => Promise<void>) => async () => {
-    setBusy(true)
-    try {
-      await action()
-    } finally {
-      setBusy(false)
-    }
   }
 
   function choose(next: StrategyName) {

@@ -6,6 +6,7 @@ import { outcomeOf } from '@/lib/outcome'
 import { DEMO_USERS } from '@/lib/strategies'
 import { OutcomeChip, OutcomeLegend } from '../outcome'
 import { RequestRow } from '../request-row'
+import { useBusy } from '@/lib/busy'
 
 /** The page's storage keys, and the payload's URL (public/token-storage/payload.js). */
 const KEY = 'lab-demo:access-token'
@@ -89,7 +90,7 @@ export function TokenStorageView() {
   const [log, setLog] = useState<Array<{ label: string; call: ApiCall }>>([])
   const [loot, setLoot] = useState<Loot>(NO_LOOT)
   const [ran, setRan] = useState(false)
-  const [busy, setBusy] = useState(false)
+  const { busy, run } = useBusy()
   const [source, setSource] = useState<string | null>(null)
   const [violations, setViolations] = useState<Violation[]>([])
   const [injected, setInjected] = useState<Array<{ what: Injection; ran: boolean | null }>>([])
@@ -126,14 +127,6 @@ export function TokenStorageView() {
   }, [])
 
   const record = (label: string, call: ApiCall) => setLog((previous) => [...previous, { label, call }])
-  const run = (action: () => Promise<void>) => async () => {
-    setBusy(true)
-    try {
-      await action()
-    } finally {
-      setBusy(false)
-    }
-  }
 
   const logIn = run(async () => {
     setLoot(NO_LOOT)
