@@ -30,7 +30,10 @@ export async function importFresh(browser: Browser, baseURL: string, path: strin
   test.info().annotations.push({ type: 'import', description: `${kind} export imported in a fresh browser context` })
   const page = await context.newPage()
   await openView(page, path)
-  await page.getByTestId(`export-${kind}`).getByTestId('import-json').setInputFiles(jsonPath)
+  const input = page.getByTestId(`export-${kind}`).getByTestId('import-json')
+  // A view that streams in (the verdict waits on the API) may briefly hold its server-rendered copy beside the client's.
+  await expect(input).toHaveCount(1)
+  await input.setInputFiles(jsonPath)
   await expect(page.getByTestId(`export-${kind}`).getByTestId('import-message')).toContainText('Imported')
   return page
 }

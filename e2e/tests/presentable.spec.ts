@@ -165,7 +165,7 @@ const VIEWS: View[] = [
     name: 'bench',
     path: '/bench',
     async act(page) {
-      return [page.getByRole('button', { name: 'Start' }), page.getByTestId('bench-report-committed').getByRole('heading')]
+      return [page.getByRole('button', { name: 'Start' }), page.getByTestId('bench-report-committed').getByRole('heading', { level: 2 })]
     },
   },
 ]

@@ -69,7 +69,9 @@ function LimitRow({ report, row, judged }: { report: BenchReport; row: LimitComp
  * it cannot avoid), the platform tax, every route inside the API beside its probe there, and what
  * each strategy adds over that probe. `judged`: false for a run too short to judge the targets.
  */
-export function BenchTables({ report, judged }: { report: BenchReport; judged: boolean }) {
+export function BenchTables({ report, judged, name }: { report: BenchReport; judged: boolean; name: string }) {
+  /** A table wider than a phone scrolls in a region a keyboard can reach, named after the run it belongs to. */
+  const region = (label: string) => ({ role: 'region', 'aria-label': `${label}, ${name}`, tabIndex: 0 }) as const
   const rows = pairs(report)
   const { limit } = report
   const judgedHere = judged && !report.quick
@@ -82,7 +84,7 @@ export function BenchTables({ report, judged }: { report: BenchReport; judged: b
           the targets, so none is judged.
         </p>
       )}
-      <div className="table-scroll">
+      <div className="table-scroll" {...region('Against the physical limit')}>
         <table className="totals bench-table" data-testid="bench-limit">
           <caption className="sr-only">Each strategy&apos;s throughput as a share of its physical limit</caption>
           <thead>
@@ -114,7 +116,7 @@ export function BenchTables({ report, judged }: { report: BenchReport; judged: b
         </span>
       </p>
       <h3>Inside the API</h3>
-      <div className="table-scroll">
+      <div className="table-scroll" {...region('Inside the API')}>
         <table className="totals bench-table">
           <caption className="sr-only">Every route measured: the baseline, each strategy and its limit probe</caption>
           <thead>
@@ -140,7 +142,7 @@ export function BenchTables({ report, judged }: { report: BenchReport; judged: b
         </table>
       </div>
       <h3>What the strategy and its library add over the limit</h3>
-      <div className="table-scroll">
+      <div className="table-scroll" {...region('What each strategy adds over its probe')}>
         <table className="totals bench-table">
           <thead>
             <tr>

@@ -144,7 +144,7 @@ export function BenchRunner({ unavailable }: { unavailable: string | null }) {
         <div data-testid="bench-report-run" data-imported={imported}>
           <h3>{imported ? 'An imported run' : 'This run'}</h3>
           <MachineLine report={report} />
-          <BenchTables report={report} judged={false} />
+          <BenchTables report={report} judged={false} name={imported ? 'the imported run' : 'this run'} />
         </div>
       ) : null}
     </section>

@@ -41,7 +41,7 @@ export default async function BenchPage() {
             </p>
             <MachineLine report={committed.report} />
             <BenchExport report={committed.report} pageRun={false} />
-            <BenchTables report={committed.report} judged />
+            <BenchTables report={committed.report} judged name="the committed run" />
           </>
         ) : committed ? (
           <p className="muted" data-testid="bench-other-schema">
