@@ -5,12 +5,13 @@ import { SESSION_CACHE_COOKIE, type LoginInfo } from '@lab/contracts'
 import { ADMIN, ALICE, buildApp, call, headersFor, keepCookies, login, roundTrips, type Credential } from './helpers.ts'
 
 test('session-cached: no round trip while the copy is fresh, one Redis GET when it is stale, which renews it', async (t) => {
-  const fastify = await buildApp(t, { sessionCacheTtl: 1 })
+  // A copy's exp is in whole seconds from a whole-second iat: it lives between SESSION_CACHE_TTL - 1 and SESSION_CACHE_TTL s.
+  const fastify = await buildApp(t, { sessionCacheTtl: 2 })
   const { credential } = await login(fastify, 'session-cached')
   const fresh = await call(fastify, 'GET', '/api/session-cached/me', credential)
   assert.equal(fresh.statusCode, 200)
   assert.deepEqual(roundTrips(fresh), { redis: 0, pg: 0 })
-  await sleep(1100)
+  await sleep(2100)
   const stale = await call(fastify, 'GET', '/api/session-cached/me', credential)
   assert.equal(stale.statusCode, 200)
   assert.deepEqual(roundTrips(stale), { redis: 1, pg: 0 })
