@@ -238,7 +238,7 @@ test("a login the thief makes as another device: its cookies stay in the thief's
   assert.equal(response.headers.get('set-cookie'), null, "another device's cookies are not this browser's")
   assert.equal(response.headers.get('x-request-id'), 'login-1')
   const text = await response.text()
-  for (const value of [LOGIN_COOKIES.sid_cached, LOGIN_COOKIES.session_cache.split('.')[1] as string, 'd1']) assert.ok(!text.includes(value), `no cookie value reaches the page: ${value}`)
+  for (const value of [LOGIN_COOKIES.sid_cached, LOGIN_COOKIES.session_cache.split('.')[1] as string, LOGIN_COOKIES.device]) assert.ok(!text.includes(value), `no cookie value reaches the page: ${value}`)
   const sent = upstream.received.slice(since).find((entry) => entry.url === '/api/session-cached/login?ttl=8')
   assert.equal(sent?.headers['user-agent'], 'phone')
   assert.equal(sent?.headers.cookie, undefined)

@@ -26,6 +26,8 @@ export const LOGIN_COOKIES = {
   session_cache: jwtShaped({ sub: 'alice', exp }),
   rt: 'upstream-refresh-token.c2lnbg',
   accessToken: jwtShaped({ sub: 'alice', aud: 'jwt', exp }),
+  /** not hex, so no random receipt id can hold it by chance */
+  device: 'upstream-device-cookie',
 }
 
 export interface Upstream {
@@ -87,7 +89,7 @@ export async function startUpstream(): Promise<Upstream> {
           ['content-type', 'application/json'],
           ['x-request-id', 'login-1'],
           ...cookies.map((cookie) => ['set-cookie', cookie]),
-          ['set-cookie', 'device_alice=d1; Path=/api; HttpOnly'],
+          ['set-cookie', `device_alice=${LOGIN_COOKIES.device}; Path=/api; HttpOnly`],
           ['set-cookie', 'sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT'],
         ].flat())
         const token = login === 'jwt' ? { accessToken: LOGIN_COOKIES.accessToken, accessTokenExpiresAt: new Date(LOGIN_COOKIES.exp * 1000).toISOString() } : {}
