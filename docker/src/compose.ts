@@ -16,6 +16,7 @@ export interface ComposeService {
   volumes?: string[]
   depends_on?: Record<string, { condition: string }> | string[]
   healthcheck?: { test: string[] | string; disable?: boolean }
+  command?: string[]
 }
 
 export interface ComposeFile {

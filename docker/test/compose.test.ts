@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -51,7 +51,7 @@ test('docker-compose (v1, Debian) parses the file and resolves every variable fr
     run(binary, ['--env-file', envFile, '-f', COMPOSE_FILE, ...command], { env: { PATH: process.env.PATH } })
   await compose(ENV_EXAMPLE, 'config', '-q')
   const { stdout } = await compose(ENV_EXAMPLE, 'config', '--services')
-  assert.deepEqual(stdout.trim().split('\n').sort(), ['api-1', 'api-2', 'nginx', 'orders', 'postgres', 'redis', 'web'])
+  assert.deepEqual(stdout.trim().split('\n').sort(), ['api-1', 'api-2', 'keys', 'nginx', 'orders', 'postgres', 'redis', 'web'])
 
   // Without the secrets compose refuses to start, rather than run replicas that disagree on them.
   const dir = await mkdtemp(join(tmpdir(), 'lab-compose-'))
@@ -60,14 +60,14 @@ test('docker-compose (v1, Debian) parses the file and resolves every variable fr
   await assert.rejects(compose(join(dir, '.env'), 'config', '-q'), /set (JWT_SECRET|SESSION_SECRET|POSTGRES_PASSWORD) in \.env/)
 })
 
-test('every service has a healthcheck and waits for the healthy services it depends on', async () => {
+test('every service but the one-shot keys has a healthcheck and waits for the healthy services (and the finished keys) it depends on', async () => {
   const { services } = await readCompose()
   for (const [name, service] of Object.entries(services)) {
-    assert.ok(service.healthcheck && !service.healthcheck.disable, `${name} has a healthcheck`)
+    if (name !== 'keys') assert.ok(service.healthcheck && !service.healthcheck.disable, `${name} has a healthcheck`)
     const dependsOn = service.depends_on ?? {}
     assert.ok(!Array.isArray(dependsOn), `${name}: depends_on names a condition`)
     for (const [dependency, { condition }] of Object.entries(dependsOn)) {
-      assert.equal(condition, 'service_healthy', `${name} waits for ${dependency}`)
+      assert.equal(condition, dependency === 'keys' ? 'service_completed_successfully' : 'service_healthy', `${name} waits for ${dependency}`)
     }
   }
   assert.deepEqual(Object.keys(services.web?.depends_on ?? {}), ['nginx', 'orders'])
@@ -104,7 +104,7 @@ test('the API runs as two replicas with the same secrets from .env, behind nginx
   assert.equal(compose.services.web?.environment?.ORDERS_URL, 'http://orders:4001')
   // The orders service reaches the API through nginx, JWKS included, and holds no secret of the API's.
   assert.equal(compose.services.orders?.environment?.API_URL, 'http://nginx:8080')
-  for (const secret of ['JWT_SECRET', 'JWT_PRIVATE_KEY', 'SESSION_SECRET']) assert.equal(compose.services.orders?.environment?.[secret], undefined, secret)
+  for (const secret of ['JWT_SECRET', 'JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE', 'SESSION_SECRET']) assert.equal(compose.services.orders?.environment?.[secret], undefined, secret)
   // The web lab hides the demo-only views unless it runs in the API's profile.
   assert.equal(compose.services.web?.environment?.LAB_PROFILE, one?.LAB_PROFILE)
 
@@ -113,6 +113,29 @@ test('the API runs as two replicas with the same secrets from .env, behind nginx
   assert.match(conf, /upstream api \{\n {4}server api-1:4000;\n {4}server api-2:4000;/)
   assert.match(conf, /listen 8080;/)
   assert.match(conf, /location = \/\.well-known\/jwks\.json \{\n {8}proxy_pass http:\/\/api;/)
+})
+
+test('the replicas sign with one EdDSA key, written once by the keys service before they start, which only they read', async () => {
+  const compose = await readCompose()
+  const { keys } = compose.services
+  assert.ok(keys?.build && !keys.healthcheck)
+  assert.deepEqual(keys.build, compose.services['api-1']?.build, 'the API image runs it')
+  const [command, script, file] = keys.command ?? []
+  assert.equal(`${command} ${script}`, 'node dist/create-signing-key.js')
+  const volume = keys.volumes?.[0]?.split(':')[0] as string
+  assert.deepEqual(keys.volumes, [`${volume}:${dirname(file as string)}`])
+  assert.ok(Object.keys(compose.volumes ?? {}).includes(volume), 'a named volume: the key outlives the containers')
+  for (const name of ['api-1', 'api-2']) {
+    const service = compose.services[name]
+    assert.equal(service?.environment?.JWT_ALGORITHM, '${JWT_ALGORITHM:-EdDSA}', name)
+    assert.equal(service?.environment?.JWT_PRIVATE_KEY_FILE, file, name)
+    assert.deepEqual(service?.volumes, [`${volume}:${dirname(file as string)}:ro`], `${name} reads it, read-only`)
+  }
+  for (const [name, service] of Object.entries(compose.services)) {
+    if (!['keys', 'api-1', 'api-2'].includes(name)) assert.ok(!service.volumes?.some((mount) => mount.startsWith(`${volume}:`)), `${name} never sees the key`)
+  }
+  // The image makes the mount point the unprivileged user's, which a new volume takes on: the keys service can write.
+  assert.match(await readFile(new URL('../../apps/api/Dockerfile', import.meta.url), 'utf8'), new RegExp(`RUN mkdir -p ${dirname(file as string)} && chown node:node ${dirname(file as string)}\nUSER node`))
 })
 
 test('.env.example sets every variable compose requires, and its secrets only pass in the demo profile', async () => {

@@ -1,4 +1,5 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
@@ -16,6 +17,7 @@ const EnvSchema = Type.Object({
   JWT_SECRET: Type.Optional(Type.String()),
   JWT_SECRET_PREVIOUS: Type.Optional(Type.String()),
   JWT_PRIVATE_KEY: Type.Optional(Type.String()),
+  JWT_PRIVATE_KEY_FILE: Type.Optional(Type.String()),
   JWT_KEY_GRACE: Type.Optional(Type.Integer({ minimum: 0 })),
   SESSION_SECRET: Type.Optional(Type.String()),
   SESSION_SECRET_PREVIOUS: Type.Optional(Type.String()),
@@ -157,8 +159,35 @@ function previousSecret(name: string, value: string | undefined, env: Env): stri
   return value
 }
 
-/** The Ed25519 key for EdDSA: checked here, so a wrong key stops the API at start, not at the first login. */
+/** Throws unless `pem` is an Ed25519 private key; `source` names where it came from. */
+export function checkEd25519Pem(pem: string, source: string): void {
+  let type: string | undefined
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType
+  } catch {
+    throw new ConfigError(`${source} is not a readable PEM private key.`)
+  }
+  if (type !== 'ed25519') throw new ConfigError(`${source} must be an Ed25519 key, not ${type ?? 'unknown'}.`)
+}
+
+/**
+ * The Ed25519 key for EdDSA: checked here, so a wrong key stops the API at start, not at the first login.
+ * JWT_PRIVATE_KEY holds it, or JWT_PRIVATE_KEY_FILE names a file that does (as Docker secrets and
+ * docker-compose's `keys` service provide it: one file every replica reads).
+ */
 function resolvePrivateKey(env: Env, generated: string[]): string {
+  const file = env.JWT_PRIVATE_KEY_FILE || undefined
+  if (file && env.JWT_PRIVATE_KEY) throw new ConfigError('Set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE, not both.')
+  if (file) {
+    let pem: string
+    try {
+      pem = readFileSync(file, 'utf8')
+    } catch (error) {
+      throw new ConfigError(`JWT_PRIVATE_KEY_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`)
+    }
+    checkEd25519Pem(pem, `JWT_PRIVATE_KEY_FILE (${file})`)
+    return pem
+  }
   const pem = env.JWT_PRIVATE_KEY
   if (pem === undefined || pem === '') {
     if (env.LAB_PROFILE === 'demo') {
@@ -166,16 +195,10 @@ function resolvePrivateKey(env: Env, generated: string[]): string {
       return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
     }
     throw new ConfigError(
-      'JWT_ALGORITHM=EdDSA needs JWT_PRIVATE_KEY (PKCS#8 PEM), e.g. $(openssl genpkey -algorithm ed25519), or LAB_PROFILE=demo to generate one.',
+      'JWT_ALGORITHM=EdDSA needs JWT_PRIVATE_KEY (PKCS#8 PEM), e.g. $(openssl genpkey -algorithm ed25519), or JWT_PRIVATE_KEY_FILE, or LAB_PROFILE=demo to generate one.',
     )
   }
-  let type: string | undefined
-  try {
-    type = createPrivateKey(pem).asymmetricKeyType
-  } catch {
-    throw new ConfigError('JWT_PRIVATE_KEY is not a readable PEM private key.')
-  }
-  if (type !== 'ed25519') throw new ConfigError(`JWT_PRIVATE_KEY must be an Ed25519 key, not ${type ?? 'unknown'}.`)
+  checkEd25519Pem(pem, 'JWT_PRIVATE_KEY')
   return pem
 }
 

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict'
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
+import { execFile, spawnSync } from 'node:child_process'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { ConfigError, loadConfig, redactUrl } from '../src/config.ts'
 
+const run = promisify(execFile)
 const strong = () => randomBytes(32).toString('base64url')
 
 test('outside the demo profile a missing secret stops the API with a message saying how to set one', () => {
@@ -76,4 +83,43 @@ test('EdDSA needs an Ed25519 private key outside the demo profile, and the demo 
   const demo = loadConfig({ JWT_ALGORITHM: 'EdDSA', LAB_PROFILE: 'demo' })
   assert.match(demo.jwtPrivateKey ?? '', /BEGIN PRIVATE KEY/)
   assert.deepEqual(demo.generatedSecrets, ['JWT_PRIVATE_KEY', 'SESSION_SECRET'])
+})
+
+test('JWT_PRIVATE_KEY_FILE: the key read from a file, as compose gives every replica the one its keys service wrote', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'lab-key-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  const file = join(dir, 'jwt-ed25519.pem')
+  const script = fileURLToPath(new URL('../src/create-signing-key.ts', import.meta.url))
+  const create = () => spawnSync(process.execPath, [script, file], { encoding: 'utf8' })
+
+  const first = create()
+  assert.equal(first.status, 0, first.stderr)
+  assert.equal(first.stdout.trim(), `signing key: created ${file}`)
+  const pem = await readFile(file, 'utf8')
+  assert.equal((await stat(file)).mode & 0o777, 0o600, 'only its owner reads the key')
+  // A second run (compose up again) keeps the key: tokens signed before stay valid.
+  assert.equal(create().stdout.trim(), `signing key: kept ${file}`)
+  assert.equal(await readFile(file, 'utf8'), pem)
+  assert.deepEqual(await readdir(dir), ['jwt-ed25519.pem'], 'nothing left beside it')
+  // Two at once (two projects' keys services, or a restart mid-run): one key, which both report.
+  const raced = join(dir, 'raced.pem')
+  const both = await Promise.all([0, 1].map(() => run(process.execPath, [script, raced], { encoding: 'utf8' })))
+  assert.deepEqual(both.map(({ stdout }) => stdout.trim().split(' ')[2]).sort(), ['created', 'kept'])
+  await rm(raced)
+
+  const base = { JWT_ALGORITHM: 'EdDSA', SESSION_SECRET: strong(), JWT_PRIVATE_KEY_FILE: file }
+  assert.equal(loadConfig(base).jwtPrivateKey, pem)
+  assert.deepEqual(loadConfig({ JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY_FILE: file, LAB_PROFILE: 'demo' }).generatedSecrets, ['SESSION_SECRET'], 'a key from a file is not generated')
+  assert.throws(() => loadConfig({ ...base, JWT_PRIVATE_KEY: pem }), /JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE, not both/)
+  assert.throws(() => loadConfig({ ...base, JWT_PRIVATE_KEY_FILE: join(dir, 'missing.pem') }), /cannot read .*missing\.pem \(ENOENT\)/)
+  // HS256 needs no key: the file is not read.
+  assert.equal(loadConfig({ ...base, JWT_ALGORITHM: 'HS256', JWT_SECRET: strong() }).jwtPrivateKey, undefined)
+
+  // Anything else in its place is refused, and never overwritten.
+  await writeFile(file, 'not a key')
+  const refused = create()
+  assert.equal(refused.status, 1)
+  assert.match(refused.stderr, /is not a readable PEM private key/)
+  assert.equal(await readFile(file, 'utf8'), 'not a key')
+  assert.throws(() => loadConfig(base), /JWT_PRIVATE_KEY_FILE \(.*\) is not a readable PEM private key/)
 })
