@@ -8,7 +8,8 @@ import { ALICE, buildApp, call, keepCookies, login, type Credential } from './he
 const secret = () => randomBytes(32).toString('base64url')
 
 test('every response names the replica that served it, errors and unknown routes included', async (t) => {
-  const fastify = await buildApp(t, { replicaName: 'api-7' })
+  // demo: the live record (which names the replica too) is a demo feature
+  const fastify = await buildApp(t, { replicaName: 'api-7', profile: 'demo' })
   for (const url of ['/api/health', '/api/session/me', '/api/nowhere']) {
     const response = await call(fastify, 'GET', url)
     assert.equal(response.headers[REPLICA_HEADER], 'api-7', url)

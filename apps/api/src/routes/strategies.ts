@@ -20,7 +20,7 @@ import {
   type User,
 } from '@lab/contracts'
 import { AppError } from '../errors.ts'
-import { serverTimingHook, timeAuth } from '../plugins/app/round-trips.ts'
+import { timeAuth } from '../plugins/app/round-trips.ts'
 import { strategies } from '../strategies/index.ts'
 import type { Strategy } from '../strategies/types.ts'
 
@@ -32,7 +32,6 @@ const RECENT_AUTHENTICATION_MS = 5 * 60_000
 /** The same routes for every strategy, under /api/:strategy; `all` are every strategy's, for a password change. */
 function strategyRoutes(app: FastifyInstance, name: StrategyName, strategy: Strategy, all: readonly Strategy[]) {
   const scope = app.withTypeProvider<TypeBoxTypeProvider>()
-  scope.addHook('onSend', serverTimingHook)
   scope.addHook('onRoute', (route) => {
     route.config = { ...route.config, strategy: name }
   })

@@ -48,12 +48,11 @@ async function sharesOneSession(pool: pg.Pool): Promise<boolean> {
  * unnamed (parsed each time), so no statement outlives its connection.
  */
 function instrument(pool: pg.Pool, { unnamed }: { unnamed: boolean }): void {
+  const failure = (error: unknown) => (isOutage(error) ? new StoreUnavailableError('postgres', { cause: error }) : error)
   const query = pool.query.bind(pool) as (q: string | pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>
   pool.query = ((q: string | pg.QueryConfig, values?: unknown[]) => {
     const sent = unnamed && typeof q !== 'string' ? { text: q.text, values: q.values } : q
-    return measureRoundTrip('pg', describeQuery(q), () => query(sent, values)).catch((error: unknown) => {
-      throw isOutage(error) ? new StoreUnavailableError('postgres', { cause: error }) : error
-    })
+    return measureRoundTrip('pg', describeQuery(q), () => query(sent, values), { failure })
   }) as pg.Pool['query']
 }
 

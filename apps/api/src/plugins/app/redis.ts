@@ -21,16 +21,11 @@ const COMMAND_TIMEOUT_MS = 800
  */
 function instrument(redis: Redis): void {
   const send = redis.sendCommand.bind(redis)
+  // A ReplyError is Redis answering "no" (a bug of ours): only a missing answer means an outage.
+  const failure = (error: unknown) => (error instanceof ReplyError ? error : new StoreUnavailableError('redis', { cause: error }))
   redis.sendCommand = ((command, stream) => {
-    const name = command.name.toUpperCase()
-    const sent = () => send(command, stream) as Promise<unknown>
     // ioredis passes a stream only for the commands of a pipeline, which travel together.
-    const result = measureRoundTrip('redis', name, sent, stream).catch(
-      (error: unknown) => {
-        // A ReplyError is Redis answering "no" (a bug of ours): only a missing answer means an outage.
-        throw error instanceof ReplyError ? error : new StoreUnavailableError('redis', { cause: error })
-      },
-    )
+    const result = measureRoundTrip('redis', command.name.toUpperCase(), () => send(command, stream) as Promise<unknown>, { pipeline: stream, failure })
     // Callers that pass a callback (rate-limiter-flexible's scripts, pipelines) never read this promise:
     // without a handler its rejection during an outage would be unhandled and end the process.
     result.catch(() => {})

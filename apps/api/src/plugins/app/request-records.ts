@@ -25,6 +25,8 @@ async function requestRecords(fastify: FastifyInstance) {
     },
   } satisfies RecordFeed)
 
+  // Only the demo profile serves the feed (routes/records.ts): elsewhere no request pays for a hook.
+  if (fastify.config.profile !== 'demo') return
   fastify.addHook('onResponse', (request, reply, done) => {
     if (listeners.size === 0 || !request.trace || request.routeOptions.config.untraced) return done()
     const record: RequestRecord = {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { performance } from 'node:perf_hooks'
-import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { formatServerTiming, type RoundTrip, type StoreName, type StrategyName } from '@lab/contracts'
 
@@ -19,7 +19,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** routes that must not carry Server-Timing (the live stream itself) */
     untraced?: boolean
-    /** the strategy a route belongs to; its scope writes Server-Timing itself (see `serverTimingHook`) */
+    /** the strategy a route belongs to (the live record names it) */
     strategy?: StrategyName
   }
 }
@@ -45,21 +45,36 @@ function entryFor(trace: RequestTrace, store: StoreName, command: string, pipeli
  * Runs one store command and, when it was caused by a request, records it on that request. The
  * commands of one pipeline (`pipeline` is the same object for all of them) travel in one round
  * trip: they share one entry, named after all of them, lasting until the last answer. The Redis and
- * Postgres clients call this for every command (see plugins/app/redis.ts and postgres.ts).
+ * Postgres clients call this for every command (see plugins/app/redis.ts and postgres.ts), with
+ * `failure` turning what the client throws into what the request answers. One promise per command.
  */
-export async function measureRoundTrip<T>(store: StoreName, command: string, send: () => Promise<T>, pipeline?: object): Promise<T> {
+export function measureRoundTrip<T>(
+  store: StoreName,
+  command: string,
+  send: () => Promise<T>,
+  { pipeline, failure }: { pipeline?: object | undefined; failure: (error: unknown) => unknown },
+): Promise<T> {
   const trace = traces.getStore()
-  if (trace === undefined) return send()
+  if (trace === undefined) {
+    return send().catch((error: unknown) => {
+      throw failure(error)
+    })
+  }
   const entry = entryFor(trace, store, command, pipeline)
-  let ok = false
-  try {
-    const result = await send()
-    ok = true
-    return result
-  } finally {
+  const settle = (ok: boolean) => {
     entry.durationMs = Math.max(entry.durationMs, performance.now() - trace.start - entry.startMs)
     entry.ok &&= ok
   }
+  return send().then(
+    (result) => {
+      settle(true)
+      return result
+    },
+    (error: unknown) => {
+      settle(false)
+      throw failure(error)
+    },
+  )
 }
 
 /** Adds time spent checking the request's credential to its `auth` timing. */
@@ -84,15 +99,6 @@ function setServerTiming(trace: RequestTrace, reply: FastifyReply): void {
   reply.header('server-timing', entries.join(', '))
 }
 
-/**
- * Writes Server-Timing. A strategy scope adds this as its last onSend hook, because a strategy's
- * own plugins may still make round trips in onSend after the root hooks have run.
- */
-export const serverTimingHook: onSendHookHandler = (request, reply, payload, done) => {
-  setServerTiming(request.trace, reply)
-  done(null, payload)
-}
-
 /** Attributes every store round trip to the request that caused it and reports them in Server-Timing. */
 async function roundTrips(fastify: FastifyInstance) {
   fastify.decorateRequest('trace', null as unknown as RequestTrace)
@@ -107,8 +113,7 @@ async function roundTrips(fastify: FastifyInstance) {
     traces.run(request.trace, done)
   })
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    const { untraced, strategy } = request.routeOptions.config
-    if (request.trace && !untraced && !strategy) setServerTiming(request.trace, reply)
+    if (request.trace && !request.routeOptions.config.untraced) setServerTiming(request.trace, reply)
     done(null, payload)
   })
 }

@@ -63,9 +63,9 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
         current: sessionId === current,
       })
 
-      /** The store's answer for the request's session, or a 401 saying why not. */
-      async function lookUp(request: FastifyRequest): Promise<User> {
-        const sessionId = sessionIdOf(request)
+      /** The store's answer for the session of the signed cookie, or a 401 saying why not. */
+      async function lookUp(signed: string): Promise<User> {
+        const sessionId = signer.read(signed)
         const record = sessionId === null ? null : await sessions.get(sessionId)
         if (sessionId === null || !record) throw authInvalid('Session not found or expired')
         const idle = Date.now() - record.lastSeenAt
@@ -98,7 +98,7 @@ export function sessionStrategy<Name extends keyof typeof SESSION_COOKIE>({
           // A fresh copy bound to this very session cookie answers without the store.
           const cached = cache?.read(request, signed)
           if (cached) return cached
-          const user = await lookUp(request)
+          const user = await lookUp(signed)
           cache?.issue(request, reply, user, signed)
           return user
         },
