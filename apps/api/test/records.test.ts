@@ -61,6 +61,11 @@ test('every request is published on the live stream with the round trips its Ser
     timing.filter((entry) => entry.name === 'redis' || entry.name === 'pg').map((entry) => [entry.name, entry.desc]),
   )
   assert.deepEqual(countRoundTrips(me.headers.get('server-timing')), { redis: 1, pg: 0 })
+  // The record's time is the header's `total` (two decimals there), never a later reading the client did not wait for.
+  for (const [response, index] of [[login, 0], [me, 1], [denied, 2]] as const) {
+    const total = parseServerTiming(response.headers.get('server-timing')).find((entry) => entry.name === 'total')?.dur
+    assert.equal(byId(ids[index] as string).durationMs.toFixed(2), total?.toFixed(2))
+  }
 
   const loginRecord = byId(ids[0] as string)
   assert.ok(loginRecord.roundTrips.some((trip) => trip.store === 'pg' && trip.command === 'SELECT users'), 'login reads the user')

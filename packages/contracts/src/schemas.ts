@@ -213,6 +213,7 @@ export const RequestRecordSchema = Type.Object({
   route: Type.String(),
   statusCode: Type.Integer(),
   errorCode: Type.Union([Type.String(), Type.Null()]),
+  /** the server's time for the request, as its Server-Timing `total` says (until the response was handed over) */
   durationMs: Type.Number(),
   authMs: Type.Union([Type.Number(), Type.Null()]),
   roundTrips: Type.Array(RoundTripSchema),

@@ -10,6 +10,8 @@ export interface RequestTrace {
   roundTrips: RoundTrip[]
   authMs: number | null
   errorCode: string | null
+  /** the Server-Timing `total`, once written */
+  totalMs: number | null
 }
 
 declare module 'fastify' {
@@ -95,7 +97,8 @@ export async function timeAuth<T>(request: FastifyRequest, check: () => Promise<
 function setServerTiming(trace: RequestTrace, reply: FastifyReply): void {
   const entries = trace.roundTrips.map((rt) => formatServerTiming(rt.store, rt.durationMs, rt.command))
   if (trace.authMs !== null) entries.push(formatServerTiming('auth', trace.authMs))
-  entries.push(formatServerTiming('total', performance.now() - trace.start))
+  trace.totalMs = performance.now() - trace.start
+  entries.push(formatServerTiming('total', trace.totalMs))
   reply.header('server-timing', entries.join(', '))
 }
 
@@ -104,7 +107,7 @@ async function roundTrips(fastify: FastifyInstance) {
   fastify.decorateRequest('trace', null as unknown as RequestTrace)
 
   fastify.addHook('onRequest', (request, _reply, done) => {
-    request.trace = { start: performance.now(), roundTrips: [], authMs: null, errorCode: null }
+    request.trace = { start: performance.now(), roundTrips: [], authMs: null, errorCode: null, totalMs: null }
     done()
   })
   // Entered once, after the body is parsed (its socket callbacks run outside any context), for the
