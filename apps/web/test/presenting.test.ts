@@ -7,7 +7,8 @@ import { explainCommand, requestKind } from '../src/lib/commands.ts'
 import { formatSetup, parseSetup, readSession, writeSession, type CompareSession } from '../src/lib/compare-setup.ts'
 import { outcomeOf } from '../src/lib/outcome.ts'
 import { formatSeconds, timeTicks } from '../src/lib/ticks.ts'
-import { median, perRequest, totalsByKind, type Sample } from '../src/lib/totals.ts'
+import type { Measured } from '../src/lib/round-trips.ts'
+import { median, perRequest, sampleOf, totalsByKind, type Sample } from '../src/lib/totals.ts'
 
 test("an attacker's success is danger, any refusal protects, the owner's answer is neutral, no answer is its own", () => {
   assert.equal(outcomeOf(200, 'attacker'), 'danger')
@@ -104,6 +105,17 @@ test('totals keep authenticated requests apart from login, refresh and logout: j
   assert.equal(perRequest({ count: 0, trips: 0 }), '–')
   assert.equal(median([]), null)
   assert.equal(median([3, 1, 2]), 2)
+})
+
+test('a request whose credential was refused, or that had none, is not an authenticated request: a refused replay costs what a refusal costs', () => {
+  const call = (path: string, status: number, errorCode: string | null) => ({ path, status, errorCode }) as ApiCall
+  const measured = { redis: 1, pg: 0, authMs: 0.1, serverMs: 0.2 } as Measured
+  assert.equal(sampleOf(call('/api/jwt-dpop/me', 200, null), measured).kind, 'authenticated')
+  assert.equal(sampleOf(call('/api/jwt-dpop/admin', 403, 'FORBIDDEN'), measured).kind, 'authenticated', 'authenticated, then forbidden')
+  assert.equal(sampleOf(call('/api/jwt-dpop/me', 401, 'DPOP_KEY_MISMATCH'), measured).kind, 'other')
+  assert.equal(sampleOf(call('/api/session/me', 401, 'AUTH_INVALID'), measured).kind, 'other')
+  assert.equal(sampleOf(call('/api/jwt/me', 401, 'AUTH_MISSING'), measured).kind, 'other')
+  assert.equal(sampleOf(call('/api/jwt/refresh', 401, 'AUTH_INVALID'), measured).kind, 'refresh', 'a refused refresh is still a refresh')
 })
 
 test('time ticks are round, evenly spaced, at most six after 0, and read as seconds or minutes', () => {

@@ -26,10 +26,15 @@ export interface KindTotal {
 
 export const KINDS = ['authenticated', 'login', 'refresh', 'logout'] as const satisfies readonly RequestKind[]
 
-/** A request as the totals count it. One that presented no credential at all costs nothing to check: not what a logged-in user pays. */
+/**
+ * A request as the totals count it. An authenticated request is one whose credential the server
+ * accepted: one that presented none, or whose credential was refused (a thief's replay after logout,
+ * a DPoP token from another key), is not what a logged-in user pays.
+ */
 export function sampleOf(call: ApiCall, measured: Measured): Sample {
+  const kind = requestKind(call.path)
   return {
-    kind: call.errorCode === 'AUTH_MISSING' ? 'other' : requestKind(call.path),
+    kind: call.errorCode === 'AUTH_MISSING' || (kind === 'authenticated' && call.status === 401) ? 'other' : kind,
     redis: measured.redis,
     pg: measured.pg,
     authMs: measured.authMs,

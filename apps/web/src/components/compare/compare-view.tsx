@@ -208,7 +208,7 @@ export function CompareView({ thief }: { thief: boolean }) {
       <section className="panel" aria-labelledby="totals-heading">
         <h2 id="totals-heading">Running totals</h2>
         <p className="muted">
-          Round trips per kind of request: an authenticated request (<code>/me</code>, <code>/admin</code>, a replay, with a credential) is what a
+          Round trips per kind of request: an authenticated request (<code>/me</code>, <code>/admin</code>, a replay, whose credential the server accepted) is what a
           logged-in user pays every time; login, refresh and logout are rarer. Timings are medians: the server&apos;s{' '}
           <code>auth</code> and <code>total</code> from <code>Server-Timing</code>, and the browser&apos;s, which adds the network
           and the web origin&apos;s proxy.

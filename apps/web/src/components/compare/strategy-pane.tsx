@@ -139,7 +139,7 @@ export function StrategyPane(props: StrategyPaneProps) {
           </label>
         </h2>
         {perAuthenticated && perAuthenticated.count > 0 && (
-          <span className="pane-figure" data-testid="pane-figure" title="store round trips per authenticated request (/me, /admin, a replay), so far">
+          <span className="pane-figure" data-testid="pane-figure" title="store round trips per authenticated request (/me, /admin, a replay, whose credential the server accepted), so far">
             <strong>{perRequest(perAuthenticated)}</strong> round trip{perRequest(perAuthenticated) === '1' ? '' : 's'} per authenticated request
           </span>
         )}
