@@ -132,6 +132,9 @@ test('compare: login, N × /me, /admin, logout and replay, for every strategy si
   }
   await page.screenshot({ path: screenshotPath('compare').path, fullPage: true })
   await expectAccessible(page, 'compare after every strategy ran')
+  // On a phone each pane's header (a long strategy name, its figure, Remove) wraps instead of scrolling sideways.
+  await page.setViewportSize({ width: 390, height: 844 })
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 'no sideways scrolling on a phone').toBeLessThanOrEqual(0)
 })
 
 test("compare: jwt-cookie's token never reaches a script, yet its thief takes it from the traffic, and a refresh rotates it", async ({ page }) => {
