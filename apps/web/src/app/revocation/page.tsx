@@ -22,7 +22,8 @@ export default function RevocationPage() {
         <p>
           Deleted server state is a session or a denylist entry. A JWT, in a header or a cookie, works until its <code>exp</code>;{' '}
           <code>session-cached</code>&apos;s signed copy until it goes stale (<code>SESSION_CACHE_TTL</code>). The replays
-          measure each window; the short story logs in with <code>?ttl={SHORT_TTL_SECONDS}</code> so it all fits in about 15 s.
+          measure each window; the short story (ticked at first) logs in with <code>?ttl={SHORT_TTL_SECONDS}</code> so it all fits in
+          about 15 s; untick it to watch the configured lifetimes (<code>ACCESS_TOKEN_TTL</code>, <code>SESSION_CACHE_TTL</code>) run out.
         </p>
       </Intro>
       <RevocationRunner thief={env.profile === 'demo'} />

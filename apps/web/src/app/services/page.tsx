@@ -23,6 +23,11 @@ export default function ServicesPage() {
           <code>/api/:strategy/me</code> (or, with <code>ORDERS_SESSION_CHECK=store</code>, straight to Redis and Postgres with the
           API&apos;s <code>SESSION_SECRET</code>). Each hop is drawn with its duration from the response&apos;s Server-Timing.
         </p>
+        <p data-testid="services-dpop-note">
+          <code>jwt-dpop</code> is not served there (404): each of its proofs names the one URL it is for, so a second service
+          would verify proofs for its own URL and share the API&apos;s replay store. A thief&apos;s copy of the token is refused
+          by any service that checks the proof.
+        </p>
       </Intro>
       <ServicesView />
     </>

@@ -104,7 +104,8 @@ function WindowCell({ row }: { row: Row }) {
 export function RevocationRunner({ thief }: { thief: boolean }) {
   const [rows, setRows] = useState<Record<StrategyName, Row>>(() => Object.fromEntries(STRATEGIES.map((s) => [s, IDLE])) as Record<StrategyName, Row>)
   const [running, setRunning] = useState(false)
-  const [short, setShort] = useState(false)
+  // A room waits 15 s, not ACCESS_TOKEN_TTL (2 min by default): the short story is where a run starts.
+  const [short, setShort] = useState(true)
   const [now, setNow] = useState(() => Date.now())
   const stopped = useRef(false)
 
