@@ -119,7 +119,8 @@ export function renderMarkdown(report: BenchReport, svgFile: string): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     limitRow(report, tax.noAuth),
     ...tax.strategies.map((row) => limitRow(report, row)),
-    ...(Math.max(env.loadBefore, env.loadAfter) > env.cores
+    // The load after the run is mostly the run's own (three processes on the cores): only the load before says what else ran.
+    ...(env.loadBefore > env.cores
       ? [
           '',
           `The machine was busy (1-minute load average ${fixed(env.loadBefore, 1)} before, ${fixed(env.loadAfter, 1)} after, on ${env.cores} cores): ` +
