@@ -129,6 +129,8 @@ test('the replicas sign with one EdDSA key, written once by the keys service bef
     const service = compose.services[name]
     assert.equal(service?.environment?.JWT_ALGORITHM, '${JWT_ALGORITHM:-EdDSA}', name)
     assert.equal(service?.environment?.JWT_PRIVATE_KEY_FILE, file, name)
+    // Empty unless .env still sets one, which then stops the API (config: not both) instead of being ignored.
+    assert.equal(service?.environment?.JWT_PRIVATE_KEY, '${JWT_PRIVATE_KEY:-}', name)
     assert.deepEqual(service?.volumes, [`${volume}:${dirname(file as string)}:ro`], `${name} reads it, read-only`)
   }
   for (const [name, service] of Object.entries(compose.services)) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { expect, openView, test } from '../lab-test.ts'
 import { STRATEGIES } from '@lab/contracts'
@@ -63,6 +64,8 @@ test('export: a revocation run downloads, and imported in a fresh browser reads 
 
   const imported = await importFresh(browser, baseURL as string, '/revocation', 'revocation', jsonPath)
   expect(await view(imported)).toEqual(before)
+  // The export says it was the short story, and the import shows it so (a fresh page starts on it too).
+  expect(readFileSync(jsonPath, 'utf8')).toMatch(/"short":\s*true/)
   await expect(imported.getByTestId('short-story')).toBeChecked()
   await imported.context().close()
   observe({ journey: 'Exports: export, then import in a fresh browser', strategy: 'revocation', seen: { rows: before.length, 'same view after import': 'yes' } })

@@ -1,8 +1,9 @@
-import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
+import { ed25519PemProblem } from './ed25519-pem.ts'
 import { guessesLog10 } from './guessability.ts'
 
 const EnvSchema = Type.Object({
@@ -160,14 +161,9 @@ function previousSecret(name: string, value: string | undefined, env: Env): stri
 }
 
 /** Throws unless `pem` is an Ed25519 private key; `source` names where it came from. */
-export function checkEd25519Pem(pem: string, source: string): void {
-  let type: string | undefined
-  try {
-    type = createPrivateKey(pem).asymmetricKeyType
-  } catch {
-    throw new ConfigError(`${source} is not a readable PEM private key.`)
-  }
-  if (type !== 'ed25519') throw new ConfigError(`${source} must be an Ed25519 key, not ${type ?? 'unknown'}.`)
+function checkEd25519Pem(pem: string, source: string): void {
+  const problem = ed25519PemProblem(pem, source)
+  if (problem !== null) throw new ConfigError(problem)
 }
 
 /**

@@ -2,32 +2,36 @@
 // FILE unless FILE already holds one, which it keeps. docker-compose runs it once, as its `keys`
 // service, before the API replicas, which all read that file (JWT_PRIVATE_KEY_FILE): one key for every
 // replica, no private key in .env, and the same key after `docker compose down` and `up` again.
-import { generateKeyPairSync } from 'node:crypto'
+import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { link, readFile, unlink, writeFile } from 'node:fs/promises'
-import { checkEd25519Pem, ConfigError } from './config.ts'
+import { ed25519PemProblem } from './ed25519-pem.ts'
 
-/** 'kept' when `file` already holds an Ed25519 key; throws ConfigError when it holds anything else, which it never overwrites. */
+class KeyFileError extends Error {}
+
+/** 'kept' when `file` already holds an Ed25519 key; throws KeyFileError when it holds anything else, which it never overwrites. */
 async function createSigningKey(file: string): Promise<'created' | 'kept'> {
   const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined
-    throw new ConfigError(`cannot read ${file} (${error.code ?? 'error'})`)
+    throw new KeyFileError(`cannot read ${file} (${error.code ?? 'error'})`)
   })
   if (existing !== undefined) {
-    checkEd25519Pem(existing, file)
+    const problem = ed25519PemProblem(existing, file)
+    if (problem !== null) throw new KeyFileError(problem)
     return 'kept'
   }
-  // Written aside, then linked into place: link never replaces a file, so a reader never sees half a
-  // key, and of two runs at once the first key stays and the second run keeps it.
-  const pending = `${file}.${process.pid}.pending`
-  await writeFile(pending, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' })
+  // Written aside under a name no other run uses (in a container this process is always PID 1), then
+  // linked into place: link never replaces a file, so a reader never sees half a key, and of two runs
+  // at once the first key stays and the second keeps it. A run cut short leaves at most its own aside.
+  const pending = `${file}.${randomUUID()}.pending`
   try {
+    await writeFile(pending, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' })
     await link(pending, file)
     return 'created'
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     return createSigningKey(file)
   } finally {
-    await unlink(pending)
+    await unlink(pending).catch(() => {})
   }
 }
 

@@ -101,16 +101,23 @@ test('JWT_PRIVATE_KEY_FILE: the key read from a file, as compose gives every rep
   assert.equal(create().stdout.trim(), `signing key: kept ${file}`)
   assert.equal(await readFile(file, 'utf8'), pem)
   assert.deepEqual(await readdir(dir), ['jwt-ed25519.pem'], 'nothing left beside it')
-  // Two at once (two projects' keys services, or a restart mid-run): one key, which both report.
+  // Two at once (a `docker compose run keys` beside the service's own run): one key, which both report.
   const raced = join(dir, 'raced.pem')
   const both = await Promise.all([0, 1].map(() => run(process.execPath, [script, raced], { encoding: 'utf8' })))
   assert.deepEqual(both.map(({ stdout }) => stdout.trim().split(' ')[2]).sort(), ['created', 'kept'])
   await rm(raced)
+  // What a run killed mid-write leaves beside the key (in a container it was PID 1 too) does not stop the next one.
+  const interrupted = join(dir, 'interrupted.pem')
+  await writeFile(`${interrupted}.1.pending`, 'half a key')
+  assert.equal(spawnSync(process.execPath, [script, interrupted], { encoding: 'utf8' }).stdout.trim(), `signing key: created ${interrupted}`)
+  await rm(interrupted)
+  await rm(`${interrupted}.1.pending`)
 
   const base = { JWT_ALGORITHM: 'EdDSA', SESSION_SECRET: strong(), JWT_PRIVATE_KEY_FILE: file }
   assert.equal(loadConfig(base).jwtPrivateKey, pem)
   assert.deepEqual(loadConfig({ JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY_FILE: file, LAB_PROFILE: 'demo' }).generatedSecrets, ['SESSION_SECRET'], 'a key from a file is not generated')
   assert.throws(() => loadConfig({ ...base, JWT_PRIVATE_KEY: pem }), /JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE, not both/)
+  assert.equal(loadConfig({ ...base, JWT_PRIVATE_KEY: '' }).jwtPrivateKey, pem, 'compose passes an empty JWT_PRIVATE_KEY beside the file')
   assert.throws(() => loadConfig({ ...base, JWT_PRIVATE_KEY_FILE: join(dir, 'missing.pem') }), /cannot read .*missing\.pem \(ENOENT\)/)
   // HS256 needs no key: the file is not read.
   assert.equal(loadConfig({ ...base, JWT_ALGORITHM: 'HS256', JWT_SECRET: strong() }).jwtPrivateKey, undefined)

@@ -43,6 +43,15 @@ function entryFor(trace: RequestTrace, store: StoreName, command: string, pipeli
   return entry
 }
 
+/** A client that throws instead of rejecting still answers with a rejected promise. */
+function sendSafely<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return send()
+  } catch (error) {
+    return Promise.reject(error as Error)
+  }
+}
+
 /**
  * Runs one store command and, when it was caused by a request, records it on that request. The
  * commands of one pipeline (`pipeline` is the same object for all of them) travel in one round
@@ -58,7 +67,7 @@ export function measureRoundTrip<T>(
 ): Promise<T> {
   const trace = traces.getStore()
   if (trace === undefined) {
-    return send().catch((error: unknown) => {
+    return sendSafely(send).catch((error: unknown) => {
       throw failure(error)
     })
   }
@@ -67,7 +76,7 @@ export function measureRoundTrip<T>(
     entry.durationMs = Math.max(entry.durationMs, performance.now() - trace.start - entry.startMs)
     entry.ok &&= ok
   }
-  return send().then(
+  return sendSafely(send).then(
     (result) => {
       settle(true)
       return result
