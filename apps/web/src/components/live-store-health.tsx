@@ -1,6 +1,7 @@
 'use client'
 import { useEffect, useState } from 'react'
 import type { Health } from '@lab/contracts'
+import { STORES_CHANGED } from '@/lib/store-events'
 
 /** Often enough to show an outage while it happens; only while someone can see it. */
 const POLL_MS = 3000
@@ -15,18 +16,21 @@ async function readHealth(): Promise<Health | null> {
   }
 }
 
-/** The header's store health: the server's reading first, then the API's /api/health every few seconds while the tab is visible. */
+/** The header's store health: the server's reading first, then the API's /api/health every few seconds while the tab is visible, and at once when a view pauses a store. */
 export function LiveStoreHealth({ initial }: { initial: Health | null }) {
   const [health, setHealth] = useState(initial)
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined
     let stopped = false
+    /** the latest reading asked for: an older one that answers later is not shown over it */
+    let latest = 0
     const poll = async () => {
       clearTimeout(timer)
       if (document.visibilityState !== 'visible') return
+      const reading = ++latest
       const next = await readHealth()
-      if (stopped) return
+      if (stopped || reading !== latest) return
       setHealth(next)
       clearTimeout(timer)
       timer = setTimeout(poll, POLL_MS)
@@ -34,10 +38,12 @@ export function LiveStoreHealth({ initial }: { initial: Health | null }) {
     timer = setTimeout(poll, POLL_MS)
     const onVisibility = () => void poll()
     document.addEventListener('visibilitychange', onVisibility)
+    window.addEventListener(STORES_CHANGED, onVisibility)
     return () => {
       stopped = true
       clearTimeout(timer)
       document.removeEventListener('visibilitychange', onVisibility)
+      window.removeEventListener(STORES_CHANGED, onVisibility)
     }
   }, [])
 

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { STRATEGIES, type LoginResponse, type RefreshResponse, type StrategyName } from '@lab/contracts'
 import { apiFetch, type ApiCall } from '@/lib/api'
+import { announceStorePause } from '@/lib/store-events'
 import { formatMs, measure } from '@/lib/round-trips'
 import { outcomeClass, outcomeOf } from '@/lib/outcome'
 import { DEMO_USERS, STRATEGY_NOTES, isRefreshStrategy } from '@/lib/strategies'
@@ -85,7 +86,10 @@ export function OutageView() {
     const call = await apiFetch('/api/lab/redis/pause', { method: 'POST', json: { ms } })
     // Counted from the confirmation: a probe sent before it may have been answered before Redis paused.
     const confirmedAt = call.startedAt + call.latencyMs
-    if (call.ok) setPause({ from: confirmedAt, until: confirmedAt + ms })
+    if (call.ok) {
+      setPause({ from: confirmedAt, until: confirmedAt + ms })
+      announceStorePause(ms)
+    }
     else if (call.status === 404) setPauseProblem('This API has no outage control: it exists only in the demo profile (pnpm demo, or LAB_PROFILE=demo).')
     else setPauseProblem(`The pause was refused: ${call.status} ${call.errorCode ?? ''} ${call.message ?? ''}`)
   }

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { STRATEGIES, type LoginResponse, type StrategyName } from '@lab/contracts'
 import { apiFetch, capture, replayStolen, type ApiCall } from '@/lib/api'
+import { announceStorePause } from '@/lib/store-events'
 import { boundKeyOf } from '@/lib/jwt'
 import { DEMO_USERS, SHORT_TTL_SECONDS } from '@/lib/strategies'
 import {
@@ -122,6 +123,7 @@ export function VerdictRunner({ replicas }: { replicas: string[] }) {
       return
     }
     const pausedAt = pause.startedAt + pause.latencyMs
+    announceStorePause(PAUSE_MS)
     await Promise.all(
       STRATEGIES.map(async (strategy, index) => {
         if (!logins[index]?.ok) return record(strategy, { redis: problem('login', logins[index]) })
