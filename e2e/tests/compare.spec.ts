@@ -363,6 +363,9 @@ test('compare: a link restores the setup (which panes, which user) in another br
       await expect(pane.getByTestId('identity')).toHaveAttribute('data-state', 'out')
     }
     await expect(there.getByTestId('pane-session-pg').getByTestId('request')).toHaveCount(1)
+    // A token strategy says why: its token lives in the tab that logged in; a cookie strategy has no such note.
+    await expect(there.getByTestId('pane-jwt-denylist').getByTestId('token-per-tab')).toBeVisible()
+    await expect(there.getByTestId('pane-session-pg').getByTestId('token-per-tab')).toHaveCount(0)
   } finally {
     await other.close()
   }

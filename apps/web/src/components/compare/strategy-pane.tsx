@@ -1,7 +1,7 @@
 'use client'
 import Link from 'next/link'
 import { useState } from 'react'
-import type { LoginResponse, MeResponse, RefreshResponse, StrategyName } from '@lab/contracts'
+import { COOKIE_STRATEGIES, type LoginResponse, type MeResponse, type RefreshResponse, type StrategyName } from '@lab/contracts'
 import { apiFetch, capture, describeStolen, replayStolen, type ApiCall } from '@/lib/api'
 import type { PaneCall, SavedPane } from '@/lib/compare-setup'
 import { useCredentials } from '@/lib/credentials'
@@ -38,7 +38,7 @@ interface StrategyPaneProps {
 
 const MAX_SHOWN = 40
 
-function WhoIsLoggedIn({ identity, onCheck, busy }: { identity: Identity; onCheck: () => void; busy: boolean }) {
+function WhoIsLoggedIn({ identity, onCheck, busy, tokenPerTab }: { identity: Identity; onCheck: () => void; busy: boolean; tokenPerTab: boolean }) {
   const call = identity.state === 'checked' ? identity.call : null
   const user = call?.ok ? (call.body?.user ?? null) : null
   return (
@@ -55,7 +55,15 @@ function WhoIsLoggedIn({ identity, onCheck, busy }: { identity: Identity; onChec
               logged in as <strong>{user.username}</strong> ({user.role})
             </>
           ) : call.status === 401 ? (
-            <strong>nobody logged in</strong>
+            <>
+              <strong>nobody logged in</strong>
+              {tokenPerTab && call.errorCode === 'AUTH_MISSING' && (
+                <span className="muted" data-testid="token-per-tab">
+                  {' '}
+                  in this tab: its access token stays in the tab that logged in (sessionStorage), unlike a cookie
+                </span>
+              )}
+            </>
           ) : (
             <strong>could not tell</strong>
           )}{' '}
@@ -157,7 +165,7 @@ export function StrategyPane(props: StrategyPaneProps) {
         <dt>logout</dt>
         <dd>{note.logout}</dd>
       </dl>
-      <WhoIsLoggedIn identity={identity} onCheck={run(() => onCheck(token))} busy={busy} />
+      <WhoIsLoggedIn identity={identity} onCheck={run(() => onCheck(token))} busy={busy} tokenPerTab={!(COOKIE_STRATEGIES as readonly string[]).includes(strategy)} />
       <div className="actions" role="group" aria-label={`${strategy} actions`}>
         <label>
           user{' '}
