@@ -6,7 +6,6 @@ import { request } from 'node:http'
 import { after, before, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { REFRESH_STRATEGIES, STRATEGIES, type StrategyName } from '@lab/contracts'
-import { startRedisServer } from '@lab/api/local-stores'
 import { Browser, startLab, type Answer, type Lab } from './lab.ts'
 
 const PARTICIPANTS = 30
@@ -77,16 +76,13 @@ async function participant(lab: Lab, index: number, until: number, tally: Tally)
 }
 
 let lab: Lab
-let redis: Awaited<ReturnType<typeof startRedisServer>>
 
 before(async () => {
   // The default demo (embedded Postgres), with a Redis of its own so no other test's traffic counts against the room.
-  redis = await startRedisServer()
-  lab = await startLab({ REDIS_URL: redis.url })
+  lab = await startLab()
 })
 after(async () => {
   await lab?.stop()
-  await redis?.stop()
 })
 
 test(`${PARTICIPANTS} people behind one address use the lab for ${DURATION_MS / 1000} s: no 429, no 5xx, bounded memory`, async (t) => {

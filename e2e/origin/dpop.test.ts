@@ -4,19 +4,15 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { countRoundTrips } from '@lab/contracts'
-import { startRedisServer } from '@lab/api/local-stores'
 import { createDpopKey, signDpopProof } from '@lab/web/dpop'
 import { Browser, send, startLab, type Answer, type Lab } from './lab.ts'
 
 let lab: Lab
-let redis: Awaited<ReturnType<typeof startRedisServer>>
 before(async () => {
-  redis = await startRedisServer()
-  lab = await startLab({ REDIS_URL: redis.url })
+  lab = await startLab()
 })
 after(async () => {
   await lab?.stop()
-  await redis?.stop()
 })
 
 const ME = '/api/jwt-dpop/me'
@@ -77,7 +73,7 @@ test('garbage and oversized DPoP headers through the origin: a 4xx in the lab’
 
 test('with PUBLIC_URL the API expects htu on its host, whatever Host a client sends: a proof made for another host is refused', async (t) => {
   const publicUrl = 'http://lab.example'
-  const pinned = await startLab({ REDIS_URL: redis.url, PUBLIC_URL: publicUrl })
+  const pinned = await startLab({ PUBLIC_URL: publicUrl })
   t.after(() => pinned.stop())
   const from = '127.0.0.62'
   const key = await createDpopKey()

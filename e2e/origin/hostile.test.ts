@@ -4,18 +4,14 @@
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { after, before, test } from 'node:test'
-import { startRedisServer } from '@lab/api/local-stores'
 import { Browser, send, startLab, type Answer, type Lab } from './lab.ts'
 
 let lab: Lab
-let redis: Awaited<ReturnType<typeof startRedisServer>>
 before(async () => {
-  redis = await startRedisServer()
-  lab = await startLab({ REDIS_URL: redis.url, CLIENT_RATE_LIMIT: '5' })
+  lab = await startLab({ CLIENT_RATE_LIMIT: '5' })
 })
 after(async () => {
   await lab?.stop()
-  await redis?.stop()
 })
 
 const login = (username: string, password = 'alice-password') => JSON.stringify({ username, password })

@@ -4,21 +4,17 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { STRATEGIES } from '@lab/contracts'
-import { startRedisServer } from '@lab/api/local-stores'
 import { Browser, startLab, type Lab } from './lab.ts'
 
 /** Stands for the default 30 s, so CI need not wait: the pool closes its idle Postgres connection after it. */
 const DATABASE_IDLE_TIMEOUT_S = 2
 
 let lab: Lab
-let redis: Awaited<ReturnType<typeof startRedisServer>>
 before(async () => {
-  redis = await startRedisServer()
-  lab = await startLab({ REDIS_URL: redis.url, DATABASE_IDLE_TIMEOUT: String(DATABASE_IDLE_TIMEOUT_S) })
+  lab = await startLab({ DATABASE_IDLE_TIMEOUT: String(DATABASE_IDLE_TIMEOUT_S) })
 })
 after(async () => {
   await lab?.stop()
-  await redis?.stop()
 })
 
 test('after an idle period longer than the pool’s idle timeout, every strategy still logs in and answers', async (t) => {

@@ -6,7 +6,7 @@ import { request } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { freePort } from '@lab/api/local-stores'
+import { freePort, startRedisServer } from '@lab/api/local-stores'
 import { createDpopKey, isDpopPath, signDpopProof } from '@lab/web/dpop'
 
 const DEMO = fileURLToPath(new URL('../../scripts/demo.ts', import.meta.url))
@@ -39,16 +39,18 @@ async function listenerPid(port: number): Promise<number> {
 
 /**
  * Starts the lab in the demo profile with `env` on top of the caller's environment minus its stores:
- * without REDIS_URL or DATABASE_URL in `env`, it finds or starts its own, as on a user's machine.
+ * without DATABASE_URL in `env`, the embedded Postgres, as on a user's machine; without REDIS_URL, a
+ * Redis of its own, stopped with the lab, so no other test's traffic counts against its rate limits.
  */
 export async function startLab(env: Record<string, string> = {}): Promise<Lab> {
+  const ownRedis = env.REDIS_URL === undefined ? await startRedisServer() : undefined
   const [apiPort, ordersPort, webPort] = [await freePort(), await freePort(), await freePort()]
   const inherited = { ...process.env }
   delete inherited.DATABASE_URL
   delete inherited.REDIS_URL
   let output = ''
   const child = spawn(process.execPath, [DEMO], {
-    env: { ...inherited, LAB_PROFILE: 'demo', LOG_LEVEL: 'warn', ...env, PORT: String(apiPort), ORDERS_PORT: String(ordersPort), WEB_PORT: String(webPort) },
+    env: { ...inherited, LAB_PROFILE: 'demo', LOG_LEVEL: 'warn', ...(ownRedis ? { REDIS_URL: ownRedis.url } : {}), ...env, PORT: String(apiPort), ORDERS_PORT: String(ordersPort), WEB_PORT: String(webPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout.on('data', (chunk: Buffer) => (output += chunk))
@@ -58,9 +60,13 @@ export async function startLab(env: Record<string, string> = {}): Promise<Lab> {
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
     await exited
+    await ownRedis?.stop()
   }
   for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the lab exited at start:\n${output}`)
+    if (child.exitCode !== null) {
+      await ownRedis?.stop()
+      throw new Error(`the lab exited at start:\n${output}`)
+    }
     const status = await fetch(`${webUrl}/api/health`).then((response) => response.status, () => 0)
     if (status === 200) break
     if (attempt > 400) {

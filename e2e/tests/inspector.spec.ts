@@ -1,7 +1,6 @@
 import { expect, openView, test } from '../lab-test.ts'
 import type { Page } from '@playwright/test'
 import { TOKEN_STRATEGIES } from '@lab/contracts'
-import { startRedisServer } from '@lab/api/local-stores'
 import { startLab, type Lab } from '../origin/lab.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
@@ -153,15 +152,12 @@ test('inspector: "open in inspector" from Compare and from the range carries the
 
 test.describe('inspector with an HS256 secret', () => {
   let lab: Lab
-  let redis: Awaited<ReturnType<typeof startRedisServer>>
   test.beforeAll(async () => {
     test.setTimeout(120_000)
-    redis = await startRedisServer()
-    lab = await startLab({ REDIS_URL: redis.url, JWT_ALGORITHM: 'HS256' })
+    lab = await startLab({ JWT_ALGORITHM: 'HS256' })
   })
   test.afterAll(async () => {
     await lab?.stop()
-    await redis?.stop()
   })
 
   test('inspector: an HS256 token is checked by the server alone; the browser cannot, since its secret is never published', async ({ page }) => {
