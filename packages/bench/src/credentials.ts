@@ -71,7 +71,7 @@ export async function logoutAll(baseUrl: string, strategy: StrategyName, credent
   }
 }
 
-/** The cookie probes' headers: an opaque id alone (store probes), or with its signed copy (session-cache probe). */
-export const probeHeaders = ({ ids }: ProbeCredentials): Headers[] => ids.map((id) => ({ cookie: `${PROBE_COOKIE}=${id}` }))
-export const probeCacheHeaders = ({ ids, copies }: ProbeCredentials): Headers[] =>
-  ids.map((id, i) => ({ cookie: `${PROBE_COOKIE}=${id}; ${PROBE_CACHE_COOKIE}=${copies[i]}` }))
+/** The cookie probes' headers: a signed session id alone (store probes), or with its signed copy (session-cache probe). */
+export const probeHeaders = ({ cookies }: ProbeCredentials): Headers[] => cookies.map((signed) => ({ cookie: `${PROBE_COOKIE}=${signed}` }))
+export const probeCacheHeaders = ({ cookies, copies }: ProbeCredentials): Headers[] =>
+  cookies.map((signed, i) => ({ cookie: `${PROBE_COOKIE}=${signed}; ${PROBE_CACHE_COOKIE}=${copies[i]}` }))

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import cookie from '@fastify/cookie'
+import cookie, { Signer } from '@fastify/cookie'
 import { createSigner, createVerifier } from 'fast-jwt'
 import { Redis } from 'ioredis'
 import pg from 'pg'
@@ -20,7 +20,7 @@ export const PROBE_PATHS = {
   'session-cache': '/bench/probe/session-cache',
 } as const satisfies Record<ProbeName | 'baseline', string>
 
-/** The cookie carrying a probe's opaque id (256 random bits, unsigned). */
+/** The cookie carrying a store probe's session id (256 random bits), signed as the contract signs a session id. */
 export const PROBE_COOKIE = 'probe'
 /** The session-cache probe's signed copy, bound to the id in PROBE_COOKIE as `session-cached` binds its copy to its session cookie. */
 export const PROBE_CACHE_COOKIE = 'probe_cache'
@@ -41,20 +41,22 @@ export interface ProbeOptions {
   audiences: Record<'jwt' | 'jwt+redis' | 'jwt-cookie' | 'jwt+dpop', string>
   /** the HS256 key of the session-cache probe's own copies (base64url) */
   cacheKey: string
+  /** the secret the store probes' session ids are signed with, as SESSION_SECRET signs the strategies' */
+  cookieSecret: string
   redisUrl: string
   databaseUrl: string
   postgresPoolMax: number
 }
 
-/** The credentials the cookie probes read: opaque ids, and for each a signed copy bound to it. */
+/** The credentials the cookie probes read: signed session ids (`<id>.<HMAC>`), and for each a signed copy bound to it. */
 export interface ProbeCredentials {
-  ids: string[]
+  cookies: string[]
   copies: string[]
 }
 
 /** Seeds and removes what the store probes look up; ids start with the run's prefix, so any process of the run can clean up. */
 export interface ProbeSeeds {
-  /** Stores `count` opaque ids in Redis and in Postgres' sessions table, and signs a fresh copy for each. */
+  /** Stores `count` session ids in Redis and in Postgres' sessions table, and signs each id and a fresh copy bound to it. */
   seed(prefix: string, count: number): Promise<ProbeCredentials>
   cleanup(prefix: string): Promise<void>
 }
@@ -77,9 +79,10 @@ interface CopyClaims {
 
 /**
  * Minimal routes doing only the work a strategy cannot avoid: an HS256 verification with a fast-jwt
- * verifier built once (the token from the Authorization header or from a cookie); one ioredis GET;
- * one prepared primary-key SELECT with pg; the HS256 verification of a signed session copy plus the
- * SHA-256 that binds it to its session cookie. Their clients are their own, without the lab's
+ * verifier built once (the token from the Authorization header or from a cookie); the session id's
+ * signature (the contract's sessions are signed ids, over @fastify/cookie's Signer, as the token's
+ * is an HMAC) and one ioredis GET, or one prepared primary-key SELECT with pg; the HS256
+ * verification of a signed session copy plus the SHA-256 that binds it to its session cookie. Their clients are their own, without the lab's
  * round-trip instrumentation, which belongs to what the strategies add.
  *
  * The same routes run in two places: inside the API, behind its root hooks (`parseCookies: false`,
@@ -106,10 +109,17 @@ export async function addProbes(fastify: FastifyInstance, options: ProbeOptions,
     token: string,
   ) => CopyClaims
 
+  const cookieSigner = new Signer(options.cookieSecret, 'sha256')
   const bearer = (request: FastifyRequest) => (request.headers.authorization ?? '').slice('Bearer '.length)
   const cookieOf = (request: FastifyRequest, name: string) => {
     const value = request.cookies[name]
     if (!value) throw new ProbeFailure(`${name} cookie missing`)
+    return value
+  }
+  /** The session id of the signed cookie, as the session strategies read theirs. */
+  const sessionIdOf = (request: FastifyRequest) => {
+    const { valid, value } = cookieSigner.unsign(cookieOf(request, PROBE_COOKIE))
+    if (!valid || value === null) throw new ProbeFailure('session id not signed by us')
     return value
   }
 
@@ -153,7 +163,7 @@ export async function addProbes(fastify: FastifyInstance, options: ProbeOptions,
         })
 
         cookies.get('/probe/redis', meResponse, async (request): Promise<MeResponse> => {
-          const json = await redis.get(REDIS_PREFIX + cookieOf(request, PROBE_COOKIE))
+          const json = await redis.get(REDIS_PREFIX + sessionIdOf(request))
           if (json === null) throw new ProbeFailure('unknown id')
           return { user: JSON.parse(json) as User, strategy: 'session' }
         })
@@ -162,7 +172,7 @@ export async function addProbes(fastify: FastifyInstance, options: ProbeOptions,
           const { rows } = await pool.query<{ data: { user: User } }>({
             name: 'bench probe SELECT sessions',
             text: 'SELECT data FROM sessions WHERE sid = $1 AND expires_at > now()',
-            values: [SID_PREFIX + cookieOf(request, PROBE_COOKIE)],
+            values: [SID_PREFIX + sessionIdOf(request)],
           })
           const row = rows[0]
           if (!row) throw new ProbeFailure('unknown id')
@@ -198,11 +208,12 @@ export async function addProbes(fastify: FastifyInstance, options: ProbeOptions,
       )
       // Fresh for an hour: longer than any run, as the strategy's copies are (SESSION_CACHE_TTL in the run's environment).
       const sign = createSigner({ key: cacheKey, algorithm: 'HS256', aud: CACHE_AUDIENCE, expiresIn: 3600 * 1000 })
-      const copies = ids.map((id, i) => {
+      const cookies = ids.map((id) => cookieSigner.sign(id))
+      const copies = cookies.map((signed, i) => {
         const { id: sub, username, role } = users[i] as User
-        return sign({ sub, username, role, bind: bindingOf(id) })
+        return sign({ sub, username, role, bind: bindingOf(signed) })
       })
-      return { ids, copies }
+      return { cookies, copies }
     },
     async cleanup(prefix) {
       for await (const keys of redis.scanStream({ match: `${REDIS_PREFIX}${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) {

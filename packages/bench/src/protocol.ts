@@ -24,7 +24,7 @@ export interface ServerVersions {
 export interface Requests {
   /** creates `count` users named prefix0…prefix{count-1} sharing one argon2id hash of `password` */
   'seed-users': { args: { prefix: string; count: number; password: string }; result: null }
-  /** opaque ids for the cookie probes, starting with `prefix`, each with its signed copy */
+  /** signed session ids for the cookie probes, starting with `prefix`, each with its signed copy */
   'seed-probes': { args: { prefix: string; count: number }; result: ProbeCredentials }
   /** event-loop delay since the last reset, then resets */
   'loop-delay': { args: null; result: LoopDelay }

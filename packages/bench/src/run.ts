@@ -81,8 +81,8 @@ const PROBES: Record<ProbeName, ProbeDefinition> = {
     credentials: 'jwt-dpop',
     roundTrips: { redis: 1, pg: 0 },
   },
-  redis: { work: '1 ioredis GET of an opaque id from a cookie', credentials: 'probe', roundTrips: { redis: 1, pg: 0 } },
-  pg: { work: '1 prepared primary-key SELECT (pg) of an opaque id from a cookie', credentials: 'probe', roundTrips: { redis: 0, pg: 1 } },
+  redis: { work: "the session cookie's HMAC (@fastify/cookie's Signer) + 1 ioredis GET of its id", credentials: 'probe', roundTrips: { redis: 1, pg: 0 } },
+  pg: { work: "the session cookie's HMAC (@fastify/cookie's Signer) + 1 prepared primary-key SELECT (pg) of its id", credentials: 'probe', roundTrips: { redis: 0, pg: 1 } },
   'session-cache': {
     work: 'HS256 verify of a signed copy in a cookie + SHA-256 of the session cookie it is bound to',
     credentials: 'probe-cache',
@@ -166,6 +166,7 @@ export function serverSetup(stores: Pick<BenchOptions, 'databaseUrl' | 'redisUrl
     issuer: ISSUER,
     audiences: { jwt: audienceOf('jwt'), 'jwt+redis': audienceOf('jwt-denylist'), 'jwt-cookie': audienceOf('jwt-cookie'), 'jwt+dpop': audienceOf('jwt-dpop') },
     cacheKey: randomBytes(32).toString('base64url'),
+    cookieSecret: randomBytes(48).toString('base64url'),
     redisUrl: stores.redisUrl,
     databaseUrl: stores.databaseUrl,
     postgresPoolMax: 10,
