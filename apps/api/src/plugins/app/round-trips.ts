@@ -19,7 +19,7 @@ declare module 'fastify' {
     trace: RequestTrace
   }
   interface FastifyContextConfig {
-    /** routes that must not carry Server-Timing (the live stream itself) */
+    /** routes the live record leaves out (the live stream itself) */
     untraced?: boolean
     /** the strategy a route belongs to (the live record names it) */
     strategy?: StrategyName
@@ -130,8 +130,9 @@ async function roundTrips(fastify: FastifyInstance) {
   fastify.addHook('preValidation', (request, _reply, done) => {
     traces.run(request.trace, done)
   })
+  // The live stream (`untraced`) hijacks its reply: only its errors pass here, and carry Server-Timing as every error does.
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    if (request.trace && !request.routeOptions.config.untraced) setServerTiming(request.trace, reply)
+    if (request.trace) setServerTiming(request.trace, reply)
     done(null, payload)
   })
 }
