@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ErrorBodySchema, TokenSignatureBodySchema, TokenSignatureCheckSchema } from '@lab/contracts'
 import { RateLimitedError, StoreUnavailableError } from '../errors.ts'
+import { COMMAND_TIMEOUT_MS } from '../plugins/app/redis.ts'
 import { checkSignature } from '../strategies/jwt/access-token.ts'
 
 const PauseBodySchema = Type.Object(
@@ -27,7 +28,8 @@ export default async function labRoutes(fastify: FastifyInstance) {
       // A second CLIENT PAUSE would itself wait for the first to end, then pause Redis again.
       if (left > 0) throw new RateLimitedError(left)
       // Its own short-lived connection: the API's client is about to be paused, and CLIENT PAUSE answers its caller at once.
-      const client = fastify.redis.duplicate({ lazyConnect: true, retryStrategy: () => null })
+      // A Redis already hung times it out (ioredis' own timer: the API's watchdog watches the API's client only).
+      const client = fastify.redis.duplicate({ lazyConnect: true, retryStrategy: () => null, commandTimeout: COMMAND_TIMEOUT_MS })
       client.on('error', () => {})
       try {
         await client.connect()

@@ -13,7 +13,7 @@ declare module 'fastify' {
 }
 
 /** Past this a command counts as lost and the request answers 503 (a paused or hung Redis). */
-const COMMAND_TIMEOUT_MS = 800
+export const COMMAND_TIMEOUT_MS = 800
 /** How often the watchdog looks: a lost command is refused 800–850 ms after it was sent. */
 const WATCHDOG_TICK_MS = 50
 const TIMEOUT_TICKS = COMMAND_TIMEOUT_MS / WATCHDOG_TICK_MS
