@@ -80,9 +80,9 @@ interface CopyClaims {
 /**
  * Minimal routes doing only the work a strategy cannot avoid: an HS256 verification with a fast-jwt
  * verifier built once (the token from the Authorization header or from a cookie); the session id's
- * signature (the contract's sessions are signed ids, over @fastify/cookie's Signer, as the token's
- * is an HMAC) and one ioredis GET, or one prepared primary-key SELECT with pg; the HS256
- * verification of a signed session copy plus the SHA-256 that binds it to its session cookie. Their clients are their own, without the lab's
+ * HMAC (the contract's sessions are signed ids, over @fastify/cookie's Signer) and one ioredis GET,
+ * or one prepared primary-key SELECT with pg; the HS256 verification of a signed session copy plus
+ * the SHA-256 that binds it to its session cookie. Their clients are their own, without the lab's
  * round-trip instrumentation, which belongs to what the strategies add.
  *
  * The same routes run in two places: inside the API, behind its root hooks (`parseCookies: false`,
