@@ -25,6 +25,8 @@ interface SigningKey {
   jwk: PublicJwk | null
   /** when a newer key took over; tokens of this key verify until retiredAt + grace */
   retiredAt: number | null
+  /** this key's fast-jwt verifiers, one per options object (per audience), built on first use */
+  verifiers: WeakMap<VerifyOptions, (token: string) => Record<string, unknown>>
 }
 
 export interface SignOptions {
@@ -33,6 +35,10 @@ export interface SignOptions {
   ttlSeconds: number
 }
 
+/**
+ * What a verification checks besides the signature. Verifiers are cached per options object: pass the
+ * same object for every token of one audience (AccessTokens holds its own), not one built per request.
+ */
 export interface VerifyOptions {
   audience: string
   issuer: string
@@ -40,6 +46,9 @@ export interface VerifyOptions {
   /** accept a token past its `exp` (only to learn which login a logout ends) */
   allowExpired?: boolean
 }
+
+/** The options of `verifySignature`: no claim checked. */
+const SIGNATURE_ONLY: VerifyOptions = Object.freeze({ audience: '', issuer: '', requiredClaims: [] })
 
 /** RFC 7638 thumbprint of an Ed25519 public key: a kid that names the key and nothing else. */
 function thumbprint(key: KeyObject): string {
@@ -52,7 +61,7 @@ function ed25519Key(privateKey: KeyObject): SigningKey {
   const kid = thumbprint(publicKey)
   const { kty, crv, x } = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string }
   const pem = (key: KeyObject, type: 'pkcs8' | 'spki') => key.export({ type, format: 'pem' }) as string
-  return { kid, signingKey: pem(privateKey, 'pkcs8'), verifyingKey: pem(publicKey, 'spki'), jwk: { kty, crv, x, kid, alg: 'EdDSA', use: 'sig' }, retiredAt: null }
+  return { kid, signingKey: pem(privateKey, 'pkcs8'), verifyingKey: pem(publicKey, 'spki'), jwk: { kty, crv, x, kid, alg: 'EdDSA', use: 'sig' }, retiredAt: null, verifiers: new WeakMap() }
 }
 
 /**
@@ -67,7 +76,6 @@ export class SigningKeys {
   readonly #now: () => number
   #keys: SigningKey[]
   readonly #signers = new Map<string, (payload: Record<string, unknown>) => string>()
-  readonly #verifiers = new Map<string, (token: string) => Record<string, unknown>>()
 
   constructor(options: {
     algorithm: JwtAlgorithm
@@ -82,9 +90,9 @@ export class SigningKeys {
     this.#graceMs = options.graceSeconds * 1000
     this.#now = options.now ?? Date.now
     if (options.algorithm === 'HS256') {
-      this.#keys = [{ kid: 'hs256', signingKey: options.secret, verifyingKey: options.secret, jwk: null, retiredAt: null }]
+      this.#keys = [{ kid: 'hs256', signingKey: options.secret, verifyingKey: options.secret, jwk: null, retiredAt: null, verifiers: new WeakMap() }]
       if (options.previousSecret) {
-        this.#keys.push({ kid: 'hs256-previous', signingKey: null, verifyingKey: options.previousSecret, jwk: null, retiredAt: null })
+        this.#keys.push({ kid: 'hs256-previous', signingKey: null, verifyingKey: options.previousSecret, jwk: null, retiredAt: null, verifiers: new WeakMap() })
       }
     } else if (options.privateKeyPem) {
       this.#keys = [ed25519Key(createPrivateKey(options.privateKeyPem))]
@@ -128,10 +136,10 @@ export class SigningKeys {
    * inspector asks, since an HS256 secret never leaves the server); throws as `verify` does.
    */
   verifySignature(token: string, kid: unknown): void {
-    this.#verifyBy(token, kid, null)
+    this.#verifyBy(token, kid, SIGNATURE_ONLY)
   }
 
-  #verifyBy(token: string, kid: unknown, options: VerifyOptions | null): Record<string, unknown> {
+  #verifyBy(token: string, kid: unknown, options: VerifyOptions): Record<string, unknown> {
     if (this.algorithm === 'HS256') {
       const [current, previous] = this.#keys as [SigningKey, SigningKey | undefined]
       try {
@@ -149,24 +157,23 @@ export class SigningKeys {
     return this.#verifyWith(key, token, options)
   }
 
-  /** `options` null: the signature only, every claim ignored. */
-  #verifyWith(key: SigningKey, token: string, options: VerifyOptions | null): Record<string, unknown> {
-    const id = options ? `${key.kid} ${options.audience}${options.allowExpired ? ' expired' : ''}` : `${key.kid} signature`
-    let verifier = this.#verifiers.get(id)
+  /** `options` SIGNATURE_ONLY: the signature alone, every claim ignored. */
+  #verifyWith(key: SigningKey, token: string, options: VerifyOptions): Record<string, unknown> {
+    let verifier = key.verifiers.get(options)
     if (!verifier) {
       verifier = createVerifier(
-        options
-          ? {
+        options === SIGNATURE_ONLY
+          ? { key: key.verifyingKey, algorithms: [this.algorithm], ignoreExpiration: true, ignoreNotBefore: true }
+          : {
               key: key.verifyingKey,
               algorithms: [this.algorithm],
               allowedIss: options.issuer,
               allowedAud: options.audience,
               requiredClaims: options.requiredClaims,
               ignoreExpiration: options.allowExpired ?? false,
-            }
-          : { key: key.verifyingKey, algorithms: [this.algorithm], ignoreExpiration: true, ignoreNotBefore: true },
+            },
       ) as (token: string) => Record<string, unknown>
-      this.#verifiers.set(id, verifier)
+      key.verifiers.set(options, verifier)
     }
     return verifier(token)
   }
@@ -180,9 +187,6 @@ export class SigningKeys {
     previous.retiredAt = now
     this.#keys = [ed25519Key(generateKeyPairSync('ed25519').privateKey), ...this.#keys.filter((key) => this.#inGrace(key, now))]
     this.#signers.clear()
-    for (const id of this.#verifiers.keys()) {
-      if (!this.#keys.some((key) => id.startsWith(`${key.kid} `))) this.#verifiers.delete(id)
-    }
     return this.currentKid
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { AuthRejectionReason, StrategyName, User } from '@lab/contracts'
 import { AppError, authExpired, authInvalid, authMissing } from '../../errors.ts'
-import type { SigningKeys } from '../../plugins/app/signing-keys.ts'
+import type { SigningKeys, VerifyOptions } from '../../plugins/app/signing-keys.ts'
 import type { AccessGrant } from '../types.ts'
 
 export const ISSUER = 'session-vs-jwt-lab'
@@ -25,19 +25,27 @@ export interface AccessClaims {
 
 const MAX_TOKEN_LENGTH = 4096
 
-/** Last characters a canonical base64url segment may end with, by its length mod 4 (RFC 4648 §3.5). */
-const CANONICAL_ENDING: Record<number, RegExp> = { 0: /./, 2: /[AQgw]$/, 3: /[AEIMQUYcgkosw048]$/ }
+/** Three base64url segments: no padding, no `+` or `/`, no whitespace (one pass over the token). */
+const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
 /**
- * Three base64url segments, each canonical: no padding, no `+` or `/`, no stray trailing bits.
- * Decoders tolerate all three, so without this one signature has several spellings.
+ * A segment's last character carries no stray bits (RFC 4648 §3.5): with 2 characters left over its
+ * low 4 bits are zero, with 3 its low 2. Decoders ignore those bits, so without this one signature
+ * has several spellings.
  */
+function endsCanonically(token: string, end: number, length: number): boolean {
+  const spare = length % 4
+  if (spare === 0) return true
+  const bits = BASE64URL.indexOf(token.charAt(end - 1))
+  return spare === 2 ? (bits & 0b1111) === 0 : spare === 3 && (bits & 0b11) === 0
+}
+
 function isCompactJws(token: string): boolean {
-  const segments = token.split('.')
-  return (
-    segments.length === 3 &&
-    segments.every((segment) => /^[\w-]+$/.test(segment) && (CANONICAL_ENDING[segment.length % 4]?.test(segment) ?? false))
-  )
+  if (!COMPACT_JWS.test(token)) return false
+  const first = token.indexOf('.')
+  const second = token.indexOf('.', first + 1)
+  return endsCanonically(token, first, first) && endsCanonically(token, second, second - first - 1) && endsCanonically(token, token.length, token.length - second - 1)
 }
 
 /** A token canonical in shape and not too long, else 401 AUTH_INVALID: nothing else reaches the verifier. */
@@ -53,7 +61,9 @@ export type TokenCarrier = (request: FastifyRequest) => string
 export const readBearer: TokenCarrier = (request) => {
   const authorization = request.headers.authorization
   if (authorization === undefined || authorization === '') throw authMissing()
-  const token = /^Bearer +(\S+)$/i.exec(authorization)?.[1]
+  // The usual spelling is read without a regular expression; any other casing or spacing through one.
+  const usual = authorization.startsWith('Bearer ') && authorization.charCodeAt(7) !== 0x20
+  const token = usual ? authorization.slice(7) : /^Bearer +(\S+)$/i.exec(authorization)?.[1]
   if (token === undefined) throw authInvalid('Authorization must be "Bearer <token>"')
   return checkShape(token)
 }
@@ -132,11 +142,16 @@ export class AccessTokens {
   readonly #keys: SigningKeys
   readonly #audience: string
   readonly #ttlSeconds: number
+  /** what `verify` checks, one object each way: the key ring caches its verifiers by them */
+  readonly #checks: VerifyOptions
+  readonly #checksIgnoringExpiry: VerifyOptions
 
   constructor(keys: SigningKeys, strategy: StrategyName, ttlSeconds: number) {
     this.#keys = keys
     this.#audience = audienceOf(strategy)
     this.#ttlSeconds = ttlSeconds
+    this.#checks = { issuer: ISSUER, audience: this.#audience, requiredClaims: REQUIRED_CLAIMS }
+    this.#checksIgnoringExpiry = { ...this.#checks, allowExpired: true }
   }
 
   /** `ttlSeconds`: the demo's short-lived login; ACCESS_TOKEN_TTL otherwise. */
@@ -159,7 +174,7 @@ export class AccessTokens {
     try {
       // With HS256 there is one key and no kid to read; fast-jwt refuses an unknown `crit` (RFC 7515 §4.1.11).
       const kid = this.#keys.algorithm === 'EdDSA' ? keyIdOf(token) : undefined
-      claims = this.#keys.verify(token, kid, { issuer: ISSUER, audience: this.#audience, requiredClaims: REQUIRED_CLAIMS, allowExpired })
+      claims = this.#keys.verify(token, kid, allowExpired ? this.#checksIgnoringExpiry : this.#checks)
     } catch (error) {
       if ((error as { code?: unknown }).code === 'FAST_JWT_EXPIRED') throw authExpired()
       throw authInvalid('Invalid access token', reasonOf(error))
