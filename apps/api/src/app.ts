@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import autoload from '@fastify/autoload'
+import { pino, type DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import { toErrorBody } from './plugins/app/error-handler.ts'
 import { staticHeaders } from './plugins/app/response-headers.ts'
@@ -54,34 +55,43 @@ type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
 const LEVEL_VALUES: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity }
 
 /**
- * A request's logger, made when the request first logs something: pino's child logger (its bindings
- * serialised through the redaction) cost about 1 µs per request, and at the production level most
- * requests log nothing. A line it writes is the child's, request id included.
+ * A logger made when it first writes: pino's child logger (its bindings serialised through the
+ * redaction) cost about 1 µs per request, and at the production level most requests log nothing. Its
+ * children are lazy too, so Fastify is given the root as its instance and makes each request's child
+ * with its own default factory: a custom child-logger factory is validated on every request (7,600
+ * instructions of a 150,000-instruction request, measured with callgrind). A line it writes is the
+ * real child's, request id included.
  */
-class LazyChildLogger {
-  readonly #parent: FastifyBaseLogger
-  readonly #bindings: Bindings
-  readonly #options: ChildLoggerOptions
-  #child: FastifyBaseLogger | undefined
+class LazyLogger {
+  readonly #make: () => FastifyBaseLogger
+  readonly #parent: LazyLogger | null
+  readonly #level: string | undefined
+  #made: FastifyBaseLogger | undefined
 
-  constructor(parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions) {
+  private constructor(make: () => FastifyBaseLogger, parent: LazyLogger | null, level: string | undefined) {
+    this.#make = make
     this.#parent = parent
-    this.#bindings = bindings
-    this.#options = options
+    this.#level = level
+  }
+
+  static root(logger: FastifyBaseLogger): FastifyBaseLogger {
+    const root = new LazyLogger(() => logger, null, undefined)
+    root.#made = logger
+    return root as unknown as FastifyBaseLogger
   }
 
   #logger(): FastifyBaseLogger {
-    return (this.#child ??= this.#parent.child(this.#bindings, this.#options))
+    return (this.#made ??= this.#make())
   }
 
-  /** Below the level nothing is written, and no child is made for it. */
+  /** Below the level nothing is written, and no logger is made for it. */
   #write(method: LogMethod, args: unknown[]): void {
     if ((LEVEL_VALUES[method] as number) < (LEVEL_VALUES[this.level] ?? 0)) return
     ;(this.#logger()[method] as (...args: unknown[]) => void)(...args)
   }
 
   get level(): FastifyBaseLogger['level'] {
-    return (this.#child ?? this.#parent).level
+    return this.#made?.level ?? this.#level ?? (this.#parent as LazyLogger).level
   }
   set level(level: FastifyBaseLogger['level']) {
     this.#logger().level = level
@@ -106,23 +116,30 @@ class LazyChildLogger {
   }
   silent(): void {}
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
-    return this.#logger().child(bindings, options)
+    return new LazyLogger(() => this.#logger().child(bindings, options), this, options?.level) as unknown as FastifyBaseLogger
   }
 }
 
-/** Fastify's own options: shared by server.ts and the tests so both run the same server. */
-export function serverOptions(config: Pick<AppConfig, 'logLevel' | 'trustProxy' | 'profile' | 'replicaName'>): FastifyHttpOptions<Server> {
-  const pretty = config.profile === 'demo' && config.logLevel !== 'silent'
+/**
+ * Fastify's own options: shared by server.ts and the tests so both run the same server. `logTo`: where
+ * the JSON log lines go instead of standard output (the tests read them).
+ */
+export function serverOptions(config: Pick<AppConfig, 'logLevel' | 'trustProxy' | 'profile' | 'replicaName'>, logTo?: DestinationStream): FastifyHttpOptions<Server> {
+  // People read the demo's terminal: one short line per event. Production logs stay JSON.
+  const pretty = config.profile === 'demo' && config.logLevel !== 'silent' && logTo === undefined
   const headers = staticHeaders(config.replicaName)
-  return {
-    logger: {
+  const logger = pino(
+    {
       level: config.logLevel,
       redact: { paths: REDACTED, censor: '[redacted]' },
-      // People read the demo's terminal: one short line per event. Production logs stay JSON.
       ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,reqId', singleLine: true } } } : {}),
     },
+    logTo,
+  )
+  return {
+    // Fastify adds its req, res and err serializers to it (a child made at start).
+    loggerInstance: LazyLogger.root(logger),
     logController: new OneLinePerRequest(),
-    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger, bindings, options),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: config.trustProxy,

@@ -50,9 +50,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
  */
 export async function buildApp(t: TestContext, overrides: Partial<AppConfig> = {}, logs?: string[]): Promise<FastifyInstance> {
   const config = testConfig(overrides)
-  const options = serverOptions(config)
-  if (logs) options.logger = { ...(options.logger as object), stream: { write: (line: string) => logs.push(line) } }
-  const fastify = Fastify(options)
+  const fastify = Fastify(serverOptions(config, logs && { write: (line: string) => logs.push(line) }))
   // Closed even when it fails to start: a half-started app's store clients would keep the test process alive.
   t.after(() => fastify.close())
   // Unwrapped so the tests can reach the app's decorators (pg, redis), as in fastify/demo's helper.
