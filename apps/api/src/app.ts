@@ -3,7 +3,7 @@ import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import autoload from '@fastify/autoload'
-import { pino, type DestinationStream } from 'pino'
+import { pino, type DestinationStream, type Logger } from 'pino'
 import type { Config } from './config.ts'
 import { toErrorBody } from './plugins/app/error-handler.ts'
 import { staticHeaders } from './plugins/app/response-headers.ts'
@@ -90,6 +90,10 @@ class LazyLogger {
     ;(this.#logger()[method] as (...args: unknown[]) => void)(...args)
   }
 
+  /** pino's level names and values, read by Fastify to check a route's `logLevel` at start */
+  get levels(): Logger['levels'] {
+    return this.#made ? (this.#made as Logger).levels : (this.#parent as LazyLogger).levels
+  }
   get level(): FastifyBaseLogger['level'] {
     return this.#made?.level ?? this.#level ?? (this.#parent as LazyLogger).level
   }
@@ -137,7 +141,7 @@ export function serverOptions(config: Pick<AppConfig, 'logLevel' | 'trustProxy' 
     logTo,
   )
   return {
-    // Fastify adds its req, res and err serializers to it (a child made at start).
+    // Fastify adds its req, res and err serializers to it (through a child, itself made at its first line).
     loggerInstance: LazyLogger.root(logger),
     logController: new OneLinePerRequest(),
     genReqId: () => randomUUID(),

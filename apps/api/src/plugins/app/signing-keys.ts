@@ -25,7 +25,7 @@ interface SigningKey {
   jwk: PublicJwk | null
   /** when a newer key took over; tokens of this key verify until retiredAt + grace */
   retiredAt: number | null
-  /** this key's fast-jwt verifiers, one per options object (per audience), built on first use */
+  /** this key's fast-jwt verifiers, one per options object (each audience with and without expiry, and the signature-only one), built on first use */
   verifiers: WeakMap<VerifyOptions, (token: string) => Record<string, unknown>>
 }
 

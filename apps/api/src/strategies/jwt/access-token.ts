@@ -62,7 +62,7 @@ export const readBearer: TokenCarrier = (request) => {
   const authorization = request.headers.authorization
   if (authorization === undefined || authorization === '') throw authMissing()
   // The usual spelling is read without a regular expression; any other casing or spacing through one.
-  const usual = authorization.startsWith('Bearer ') && authorization.charCodeAt(7) !== 0x20
+  const usual = authorization.startsWith('Bearer ') && authorization.charCodeAt(7) > 0x20
   const token = usual ? authorization.slice(7) : /^Bearer +(\S+)$/i.exec(authorization)?.[1]
   if (token === undefined) throw authInvalid('Authorization must be "Bearer <token>"')
   return checkShape(token)
@@ -150,8 +150,8 @@ export class AccessTokens {
     this.#keys = keys
     this.#audience = audienceOf(strategy)
     this.#ttlSeconds = ttlSeconds
-    this.#checks = { issuer: ISSUER, audience: this.#audience, requiredClaims: REQUIRED_CLAIMS }
-    this.#checksIgnoringExpiry = { ...this.#checks, allowExpired: true }
+    this.#checks = Object.freeze({ issuer: ISSUER, audience: this.#audience, requiredClaims: REQUIRED_CLAIMS })
+    this.#checksIgnoringExpiry = Object.freeze({ ...this.#checks, allowExpired: true })
   }
 
   /** `ttlSeconds`: the demo's short-lived login; ACCESS_TOKEN_TTL otherwise. */
