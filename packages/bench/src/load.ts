@@ -73,7 +73,7 @@ export async function load(baseUrl: string, options: LoadOptions): Promise<LoadR
 }
 
 export interface MeasuredLoad extends LoadResult {
-  /** the server process's CPU (user + system) per request, microseconds */
+  /** the server process's CPU time (all its threads) per request, microseconds */
   cpuMicrosPerRequest: number
 }
 

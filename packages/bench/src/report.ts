@@ -112,7 +112,7 @@ export function renderMarkdown(report: BenchReport, svgFile: string): string {
     '',
     "A strategy's **physical limit** is a bare Fastify in a process of its own (no logger, no hooks) doing only the work the strategy cannot avoid, " +
       'with the same secret, claims and stores. **Share of the limit** = median over rounds of (route req/s ÷ its bare probe\'s req/s in the same round), with the range over rounds; ' +
-      "**CPU share** = median of (bare probe CPU µs/req ÷ route CPU µs/req), each process's user+system time from /proc: what one saturated thread would give. " +
+      "**CPU share** = median of (bare probe CPU µs/req ÷ route CPU µs/req), each process's time on a CPU (every thread's /proc schedstat): what one saturated thread would give. " +
       'The targets are those of issue 14.',
     '',
     '| route | the limit does | share of the limit (range) | CPU share | its probe in the API: share | CPU µs/req: route / its probe in the API / bare probe | target | result |',

@@ -1,14 +1,11 @@
-import { fork, execFileSync, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { fork, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { once } from 'node:events'
 import type { ProbeOptions } from './probes.ts'
 import type { Hashing, ReadyMessage, ReplyMessage, RequestName, Requests } from './protocol.ts'
 
 const serverFile = (name: string) => new URL(import.meta.url.endsWith('.ts') ? `./${name}.ts` : `./${name}.js`, import.meta.url)
 const START_TIMEOUT_MS = 30_000
-
-/** Clock ticks per second of /proc/PID/stat's utime and stime. */
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
 
 /** A server under test in its own process, as fastify/benchmarks runs each server: forked, it says its port when listening. */
 export class ServerProcess {
@@ -72,13 +69,21 @@ export class ServerProcess {
     })
   }
 
-  /** User plus system CPU time of the process so far, in microseconds. */
+  /**
+   * CPU time of the process so far, in microseconds: every thread's time on a CPU, from its schedstat
+   * (nanoseconds). /proc/PID/stat counts in clock ticks (10 ms), which a short measurement of a slow
+   * route on a busy machine can miss entirely: 0 µs per request, and a ratio divided by it.
+   */
   cpuMicros(): number {
-    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8')
-    // Fields after the command name (which may contain spaces) start at state, field 3; utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const ticks = Number(fields[11]) + Number(fields[12])
-    return (ticks / CLOCK_TICKS) * 1e6
+    let nanoseconds = 0
+    for (const thread of readdirSync(`/proc/${this.child.pid}/task`)) {
+      try {
+        nanoseconds += Number(readFileSync(`/proc/${this.child.pid}/task/${thread}/schedstat`, 'utf8').split(' ')[0])
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+    return nanoseconds / 1000
   }
 
   async stop(): Promise<void> {

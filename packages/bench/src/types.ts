@@ -104,7 +104,7 @@ export interface LimitComparison {
   cpuRatio: number
   /** median over rounds of (in-app probe req/s ÷ bare probe req/s): the same work, only the API around it */
   inAppProbeRatio?: number
-  /** medians over rounds, each process's user+system CPU time per request */
+  /** medians over rounds, each process's CPU time per request (all its threads) */
   cpuMicrosPerRequest: { route: number; inAppProbe?: number; bareProbe: number }
   target: LimitTarget
   rounds: Array<{ round: number; ratio: number; cpuRatio: number }>
