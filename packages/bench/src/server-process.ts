@@ -5,7 +5,9 @@ import type { ProbeOptions } from './probes.ts'
 import type { Hashing, ReadyMessage, ReplyMessage, RequestName, Requests } from './protocol.ts'
 
 const serverFile = (name: string) => new URL(import.meta.url.endsWith('.ts') ? `./${name}.ts` : `./${name}.js`, import.meta.url)
-const START_TIMEOUT_MS = 30_000
+// Starting waits on the stores (migrations behind other processes' lock): while the CI machine runs every
+// package's tests at once on 2 cores, the API under test took more than 30 s to listen.
+const START_TIMEOUT_MS = 120_000
 
 /** A server under test in its own process, as fastify/benchmarks runs each server: forked, it says its port when listening. */
 export class ServerProcess {
@@ -35,7 +37,7 @@ export class ServerProcess {
   static async start(file: URL, env: Record<string, string>, execArgv: string[] = []): Promise<ServerProcess> {
     const child = fork(file, [], { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     const ready = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${file.pathname} did not start within 30 s`)), START_TIMEOUT_MS)
+      const timer = setTimeout(() => reject(new Error(`${file.pathname} did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
       child.on('message', (message: ReadyMessage) => {
         if (message.ready) {
           clearTimeout(timer)
