@@ -3,14 +3,14 @@ import { test } from 'node:test'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { STRATEGIES } from '@lab/contracts'
-import { startEmbeddedPostgres } from '../src/local-stores/postgres.ts'
+import { EMBEDDED_POSTGRES_TIMEOUT_MS, startEmbeddedPostgres } from '../src/local-stores/postgres.ts'
 import { startRedisServer } from '../src/local-stores/redis.ts'
 import { buildApp, call, login, roundTrips } from './helpers.ts'
 
 test('without DATABASE_URL the API runs on the embedded Postgres, one pg round trip per session-pg /me', async (t) => {
   const postgres = await startEmbeddedPostgres()
   t.after(() => postgres.stop())
-  const fastify = await buildApp(t, { databaseUrl: postgres.url, postgresPoolMax: 1 })
+  const fastify = await buildApp(t, { databaseUrl: postgres.url, postgresPoolMax: 1, postgresTimeoutMs: EMBEDDED_POSTGRES_TIMEOUT_MS })
 
   const { response, credential } = await login(fastify, 'session-pg')
   assert.equal(response.statusCode, 200, response.body)
@@ -47,6 +47,18 @@ test('left idle longer than every pool timeout, the embedded Postgres still logs
   // A second replica on the same embedded Postgres (pnpm demo --replicas 2 without DATABASE_URL).
   const second = await buildApp(t, { databaseUrl: postgres.url, postgresPoolMax: 1 })
   for (const app of [fastify, second]) assert.equal((await login(app, 'session-pg')).response.statusCode, 200)
+})
+
+test('on the embedded Postgres, a request queued 1.5 s behind a slow query (a busy machine) is answered, not called an outage', async (t) => {
+  const postgres = await startEmbeddedPostgres()
+  t.after(() => postgres.stop())
+  const fastify = await buildApp(t, { databaseUrl: postgres.url, postgresPoolMax: 1, postgresTimeoutMs: EMBEDDED_POSTGRES_TIMEOUT_MS })
+  const { credential } = await login(fastify, 'session-pg')
+  // PGlite runs in this process: its sleep holds the event loop, as a starved CPU would, and its one connection.
+  const slow = fastify.pg.query('SELECT pg_sleep(1.5)')
+  const [me, health] = await Promise.all([call(fastify, 'GET', '/api/session-pg/me', credential), call(fastify, 'GET', '/api/health'), slow])
+  assert.equal(me.statusCode, 200, me.body)
+  assert.equal(health.statusCode, 200, health.body)
 })
 
 test('while Redis is down, session and jwt-denylist answer 503 fast and jwt keeps serving; all recover', async (t) => {

@@ -4,6 +4,14 @@ import { freePort } from './free-port.ts'
 import type { LocalStore } from './index.ts'
 
 /**
+ * How long the API waits on the embedded Postgres before calling it unavailable, instead of 1 s: it
+ * answers from the API's own event loop, one query at a time, so a classroom's queries queue behind
+ * its one connection, and on a busy machine (a CI run, a laptop sharing a projector) that queue can
+ * pass 1 s with nothing wrong with the store. 3 s stays under the web origin's 5 s wait for an answer.
+ */
+export const EMBEDDED_POSTGRES_TIMEOUT_MS = 3000
+
+/**
  * Postgres in WebAssembly (PGlite) behind a real wire-protocol socket, so `pg` talks to it exactly as
  * to a server. In memory: the demo starts with an empty database each time. All connections share
  * one backend, so the API uses a pool of one connection with it.

@@ -57,7 +57,7 @@ function instrument(pool: pg.Pool, { unnamed }: { unnamed: boolean }): void {
 }
 
 async function postgresPlugin(fastify: FastifyInstance, opts: AppOptions) {
-  const { databaseUrl, postgresPoolMax, postgresIdleTimeout } = opts.config
+  const { databaseUrl, postgresPoolMax, postgresIdleTimeout, postgresTimeoutMs = 1000 } = opts.config
   try {
     await runner({
       databaseUrl,
@@ -75,9 +75,9 @@ async function postgresPlugin(fastify: FastifyInstance, opts: AppOptions) {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: postgresPoolMax,
-    connectionTimeoutMillis: 1000,
     // The contract: a store that stops answering is a 503 within about a second, connecting or querying.
-    query_timeout: 1000,
+    connectionTimeoutMillis: postgresTimeoutMs,
+    query_timeout: postgresTimeoutMs,
     idleTimeoutMillis: postgresIdleTimeout * 1000,
   })
   pool.on('error', (error) => fastify.log.warn({ err: error }, 'idle postgres connection failed'))
