@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { freePort, provideStores, type Stores } from '@lab/api/local-stores'
+import { EMBEDDED_POSTGRES_TIMEOUT, freePort, provideStores, type Stores } from '@lab/api/local-stores'
 
 export { provideStores }
 import { startNginx, type Replica } from './nginx.ts'
@@ -117,8 +117,8 @@ export function storesEnv(stores: Stores, secrets: Record<string, string>): Reco
     ...secrets,
     DATABASE_URL: stores.databaseUrl,
     REDIS_URL: stores.redisUrl,
-    // The embedded Postgres serves few connections, which the API processes share.
-    ...(stores.embeddedPostgres ? { DATABASE_POOL_MAX: '1' } : {}),
+    // The embedded Postgres serves few connections, which the API processes share, one query at a time.
+    ...(stores.embeddedPostgres ? { DATABASE_POOL_MAX: '1', DATABASE_TIMEOUT: String(EMBEDDED_POSTGRES_TIMEOUT) } : {}),
   }
 }
 

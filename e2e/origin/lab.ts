@@ -22,8 +22,11 @@ export interface Lab {
   apiRssMiB(): number
   /** whether the API process is still the one that started (never exited, never restarted) */
   apiAlive(): boolean
-  /** stops the API or the orders service where it stands (SIGSTOP), as a hung process; the function returned resumes it */
-  freeze(service: 'api' | 'orders'): Promise<() => void>
+  /**
+   * stops the API, the orders service or the launcher (which runs the embedded Postgres) where it
+   * stands (SIGSTOP), as a hung process; the function returned resumes it
+   */
+  freeze(service: 'api' | 'orders' | 'launcher'): Promise<() => void>
   /** everything the lab printed */
   output(): string
   stop(): Promise<void>
@@ -90,7 +93,7 @@ export async function startLab(env: Record<string, string> = {}): Promise<Lab> {
       }
     },
     freeze: async (service) => {
-      const pid = service === 'api' ? apiPid : await listenerPid(ordersPort)
+      const pid = service === 'api' ? apiPid : service === 'launcher' ? (child.pid as number) : await listenerPid(ordersPort)
       process.kill(pid, 'SIGSTOP')
       return () => process.kill(pid, 'SIGCONT')
     },

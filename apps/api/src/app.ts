@@ -16,8 +16,6 @@ export interface AppConfig extends Omit<Config, 'databaseUrl' | 'redisUrl'> {
   redisUrl: string
   /** 1 for the embedded Postgres, whose connections share one backend */
   postgresPoolMax: number
-  /** How long a Postgres connection (the wait for one included) or query may take before the store counts as unavailable: 1000 ms unless the embedded Postgres is used */
-  postgresTimeoutMs?: number
 }
 
 export interface AppOptions {

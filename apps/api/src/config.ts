@@ -14,6 +14,8 @@ const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   DATABASE_POOL_MAX: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   DATABASE_IDLE_TIMEOUT: Type.Integer({ minimum: 1, default: 30 }),
+  // Under the web origin's 5 s wait for an answer.
+  DATABASE_TIMEOUT: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
   JWT_ALGORITHM: Type.Enum(['HS256', 'EdDSA'], { default: 'HS256' }),
   JWT_SECRET: Type.Optional(Type.String()),
   JWT_SECRET_PREVIOUS: Type.Optional(Type.String()),
@@ -51,6 +53,11 @@ export interface Config {
   postgresPoolMax: number | undefined
   /** seconds an idle pooled Postgres connection is kept before the pool closes it */
   postgresIdleTimeout: number
+  /**
+   * DATABASE_TIMEOUT: seconds a Postgres connection (the wait for one included) or query may take before
+   * the store counts as unavailable; absent: 1, or 3 with the embedded Postgres (set by launchers that share one)
+   */
+  postgresTimeout: number | undefined
   jwtAlgorithm: 'HS256' | 'EdDSA'
   /** the HMAC secret (HS256); unused with EdDSA */
   jwtSecret: string
@@ -236,6 +243,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     postgresPoolMax: env.DATABASE_POOL_MAX,
     postgresIdleTimeout: env.DATABASE_IDLE_TIMEOUT,
+    postgresTimeout: env.DATABASE_TIMEOUT,
     jwtAlgorithm: env.JWT_ALGORITHM,
     jwtSecret,
     jwtSecretPrevious,

@@ -2,7 +2,7 @@ import Fastify from 'fastify'
 import closeWithGrace from 'close-with-grace'
 import app, { serverOptions, type AppConfig } from './app.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import { EMBEDDED_POSTGRES_TIMEOUT_MS, provideStores } from './local-stores/index.ts'
+import { EMBEDDED_POSTGRES_TIMEOUT, provideStores } from './local-stores/index.ts'
 
 let config: Config
 try {
@@ -27,7 +27,7 @@ const appConfig: AppConfig = {
   databaseUrl: stores.databaseUrl,
   redisUrl: stores.redisUrl,
   postgresPoolMax: config.postgresPoolMax ?? (stores.embeddedPostgres ? 1 : 10),
-  ...(stores.embeddedPostgres && { postgresTimeoutMs: EMBEDDED_POSTGRES_TIMEOUT_MS }),
+  postgresTimeout: config.postgresTimeout ?? (stores.embeddedPostgres ? EMBEDDED_POSTGRES_TIMEOUT : undefined),
 }
 fastify.register(app, { config: appConfig })
 

@@ -18,6 +18,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     redisUrl: REDIS_URL,
     postgresPoolMax: 4,
     postgresIdleTimeout: 30,
+    postgresTimeout: undefined,
     jwtAlgorithm: 'HS256',
     jwtSecret: randomBytes(32).toString('base64url'),
     jwtSecretPrevious: undefined,

@@ -3,14 +3,14 @@ import { test } from 'node:test'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { STRATEGIES } from '@lab/contracts'
-import { EMBEDDED_POSTGRES_TIMEOUT_MS, startEmbeddedPostgres } from '../src/local-stores/postgres.ts'
+import { EMBEDDED_POSTGRES_TIMEOUT, startEmbeddedPostgres } from '../src/local-stores/postgres.ts'
 import { startRedisServer } from '../src/local-stores/redis.ts'
 import { buildApp, call, login, roundTrips } from './helpers.ts'
 
 test('without DATABASE_URL the API runs on the embedded Postgres, one pg round trip per session-pg /me', async (t) => {
   const postgres = await startEmbeddedPostgres()
   t.after(() => postgres.stop())
-  const fastify = await buildApp(t, { databaseUrl: postgres.url, postgresPoolMax: 1, postgresTimeoutMs: EMBEDDED_POSTGRES_TIMEOUT_MS })
+  const fastify = await buildApp(t, { databaseUrl: postgres.url, postgresPoolMax: 1, postgresTimeout: EMBEDDED_POSTGRES_TIMEOUT })
 
   const { response, credential } = await login(fastify, 'session-pg')
   assert.equal(response.statusCode, 200, response.body)
@@ -52,7 +52,7 @@ test('left idle longer than every pool timeout, the embedded Postgres still logs
 test('on the embedded Postgres, a request queued 1.5 s behind a slow query (a busy machine) is answered, not called an outage', async (t) => {
   const postgres = await startEmbeddedPostgres()
   t.after(() => postgres.stop())
-  const fastify = await buildApp(t, { databaseUrl: postgres.url, postgresPoolMax: 1, postgresTimeoutMs: EMBEDDED_POSTGRES_TIMEOUT_MS })
+  const fastify = await buildApp(t, { databaseUrl: postgres.url, postgresPoolMax: 1, postgresTimeout: EMBEDDED_POSTGRES_TIMEOUT })
   const { credential } = await login(fastify, 'session-pg')
   // PGlite runs in this process: its sleep holds the event loop, as a starved CPU would, and its one connection.
   const slow = fastify.pg.query('SELECT pg_sleep(1.5)')

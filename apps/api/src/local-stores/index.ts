@@ -1,7 +1,7 @@
 import { startEmbeddedPostgres } from './postgres.ts'
 import { provideRedis } from './redis.ts'
 
-export { EMBEDDED_POSTGRES_TIMEOUT_MS } from './postgres.ts'
+export { EMBEDDED_POSTGRES_TIMEOUT } from './postgres.ts'
 
 // For launchers and tests outside the API (the Playwright suite starts its own Redis to pause; the
 // store-fault tests their own Redis and Postgres servers to kill).

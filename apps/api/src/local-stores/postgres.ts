@@ -4,12 +4,13 @@ import { freePort } from './free-port.ts'
 import type { LocalStore } from './index.ts'
 
 /**
- * How long the API waits on the embedded Postgres before calling it unavailable, instead of 1 s: it
- * answers from the API's own event loop, one query at a time, so a classroom's queries queue behind
- * its one connection, and on a busy machine (a CI run, a laptop sharing a projector) that queue can
- * pass 1 s with nothing wrong with the store. 3 s stays under the web origin's 5 s wait for an answer.
+ * Seconds an API process waits on the embedded Postgres before calling it unavailable (DATABASE_TIMEOUT),
+ * instead of a server's 1: it answers one query at a time for every process that shares it, each
+ * holding one connection, so a classroom's queries queue, and on a busy machine (a CI run, a laptop
+ * sharing a projector) that queue can pass 1 s with nothing wrong with the store. 3 s stays under the
+ * web origin's 5 s wait for an answer.
  */
-export const EMBEDDED_POSTGRES_TIMEOUT_MS = 3000
+export const EMBEDDED_POSTGRES_TIMEOUT = 3
 
 /**
  * Postgres in WebAssembly (PGlite) behind a real wire-protocol socket, so `pg` talks to it exactly as

@@ -57,7 +57,7 @@ function instrument(pool: pg.Pool, { unnamed }: { unnamed: boolean }): void {
 }
 
 async function postgresPlugin(fastify: FastifyInstance, opts: AppOptions) {
-  const { databaseUrl, postgresPoolMax, postgresIdleTimeout, postgresTimeoutMs = 1000 } = opts.config
+  const { databaseUrl, postgresPoolMax, postgresIdleTimeout, postgresTimeout = 1 } = opts.config
   try {
     await runner({
       databaseUrl,
@@ -76,8 +76,8 @@ async function postgresPlugin(fastify: FastifyInstance, opts: AppOptions) {
     connectionString: databaseUrl,
     max: postgresPoolMax,
     // The contract: a store that stops answering is a 503 within about a second, connecting or querying.
-    connectionTimeoutMillis: postgresTimeoutMs,
-    query_timeout: postgresTimeoutMs,
+    connectionTimeoutMillis: postgresTimeout * 1000,
+    query_timeout: postgresTimeout * 1000,
     idleTimeoutMillis: postgresIdleTimeout * 1000,
   })
   pool.on('error', (error) => fastify.log.warn({ err: error }, 'idle postgres connection failed'))
