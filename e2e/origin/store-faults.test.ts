@@ -13,7 +13,7 @@ type Route = 'login' | 'me' | 'admin' | 'refresh' | 'sessions' | 'password' | 'l
 
 /** A 503 slower than this is a hang, not a fast refusal (the contract: about one second). */
 const FAST_MS = 1500
-/** The longest a client waits for a store that does not answer: pg's query and connection timeouts (1 s; Redis: 0.8 s). */
+/** The longest a client waits for a store that does not answer: a Postgres query's timeout, the wait for a connection included (1 s; Redis: 0.8 s). */
 const STORE_TIMEOUT_MS = 1000
 
 const ALICE = { username: 'alice', password: 'alice-password' }

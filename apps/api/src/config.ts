@@ -14,8 +14,8 @@ const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   DATABASE_POOL_MAX: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   DATABASE_IDLE_TIMEOUT: Type.Integer({ minimum: 1, default: 30 }),
-  // Under the web origin's 5 s wait for an answer.
-  DATABASE_TIMEOUT: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
+  // A request asks Postgres up to twice in a row (login: the user, then the session), within the web origin's 5 s.
+  DATABASE_TIMEOUT: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 })),
   JWT_ALGORITHM: Type.Enum(['HS256', 'EdDSA'], { default: 'HS256' }),
   JWT_SECRET: Type.Optional(Type.String()),
   JWT_SECRET_PREVIOUS: Type.Optional(Type.String()),
@@ -54,8 +54,9 @@ export interface Config {
   /** seconds an idle pooled Postgres connection is kept before the pool closes it */
   postgresIdleTimeout: number
   /**
-   * DATABASE_TIMEOUT: seconds a Postgres connection (the wait for one included) or query may take before
-   * the store counts as unavailable; absent: 1, or 3 with the embedded Postgres (set by launchers that share one)
+   * DATABASE_TIMEOUT: seconds a Postgres query may take, from when it is asked (the wait for a connection
+   * included), before the store counts as unavailable; absent: 1, or 2 with the embedded Postgres (set by
+   * launchers that share one)
    */
   postgresTimeout: number | undefined
   jwtAlgorithm: 'HS256' | 'EdDSA'

@@ -49,13 +49,13 @@ test('left idle longer than every pool timeout, the embedded Postgres still logs
   for (const app of [fastify, second]) assert.equal((await login(app, 'session-pg')).response.statusCode, 200)
 })
 
-test('on the embedded Postgres, a request queued 1.5 s behind a slow query (a busy machine) is answered, not called an outage', async (t) => {
+test('on the embedded Postgres, a request queued 1.3 s behind a slow query (a busy machine) is answered, not called an outage', async (t) => {
   const postgres = await startEmbeddedPostgres()
   t.after(() => postgres.stop())
   const fastify = await buildApp(t, { databaseUrl: postgres.url, postgresPoolMax: 1, postgresTimeout: EMBEDDED_POSTGRES_TIMEOUT })
   const { credential } = await login(fastify, 'session-pg')
   // PGlite runs in this process: its sleep holds the event loop, as a starved CPU would, and its one connection.
-  const slow = fastify.pg.query('SELECT pg_sleep(1.5)')
+  const slow = fastify.pg.query('SELECT pg_sleep(1.3)')
   const [me, health] = await Promise.all([call(fastify, 'GET', '/api/session-pg/me', credential), call(fastify, 'GET', '/api/health'), slow])
   assert.equal(me.statusCode, 200, me.body)
   assert.equal(health.statusCode, 200, health.body)

@@ -323,3 +323,18 @@ test('hung stores (Postgres SIGSTOPped, Redis CLIENT PAUSEd) answer 503 within t
     t.diagnostic(`Redis pause over: session /me (same session) served again ${ms(recoveryMs)} after it ended`)
   })
 })
+
+test('a query that waited for the pool\'s one connection gets what the wait left of its timeout: 503 within one timeout, not two', async (t) => {
+  const fastify = await buildApp(t, { postgresPoolMax: 1, postgresTimeout: 1 })
+  const holder = fastify.pg.query('SELECT pg_sleep(0.7)')
+  const started = performance.now()
+  // Alone it would finish within the timeout; behind the holder it cannot finish within one from when it was asked.
+  const queued = await fastify.pg.query('SELECT pg_sleep(0.5)').then(
+    () => 'answered',
+    (error: { code?: string }) => error.code,
+  )
+  const elapsed = performance.now() - started
+  await holder
+  assert.equal(queued, 'STORE_UNAVAILABLE', `the queued query ${queued} after ${elapsed.toFixed(0)} ms`)
+  assert.equal((await fastify.pg.query('SELECT 1 AS one')).rows[0]?.one, 1, 'the pool serves the next query')
+})

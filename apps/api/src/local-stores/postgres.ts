@@ -7,10 +7,10 @@ import type { LocalStore } from './index.ts'
  * Seconds an API process waits on the embedded Postgres before calling it unavailable (DATABASE_TIMEOUT),
  * instead of a server's 1: it answers one query at a time for every process that shares it, each
  * holding one connection, so a classroom's queries queue, and on a busy machine (a CI run, a laptop
- * sharing a projector) that queue can pass 1 s with nothing wrong with the store. 3 s stays under the
- * web origin's 5 s wait for an answer.
+ * sharing a projector) that queue can pass 1 s with nothing wrong with the store. Twice that, for a
+ * request's two queries in a row, stays under the web origin's 5 s wait for an answer.
  */
-export const EMBEDDED_POSTGRES_TIMEOUT = 3
+export const EMBEDDED_POSTGRES_TIMEOUT = 2
 
 /**
  * Postgres in WebAssembly (PGlite) behind a real wire-protocol socket, so `pg` talks to it exactly as

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -43,17 +44,40 @@ async function sharesOneSession(pool: pg.Pool): Promise<boolean> {
 }
 
 /**
- * Instruments the pool once: every query is timed, attributed and, when Postgres is unreachable,
- * turned into a 503. With `unnamed`, statements keep their name for Server-Timing but are sent
- * unnamed (parsed each time), so no statement outlives its connection.
+ * A query whose timeout is what the wait for a pooled connection left of the store's: pg reads
+ * `query_timeout` once the pool has given the query its connection, so waiting for one and querying
+ * stay within one timeout together (pool.query alone gives each its own: twice the timeout, and twice
+ * again for a request's second query, past the web origin's 5 s).
  */
-function instrument(pool: pg.Pool, { unnamed }: { unnamed: boolean }): void {
+class QueryWithin {
+  readonly text: string
+  readonly values: unknown[] | undefined
+  readonly name: string | undefined
+  readonly #deadline: number
+
+  constructor(query: string | pg.QueryConfig, values: unknown[] | undefined, { named, timeoutMs }: { named: boolean; timeoutMs: number }) {
+    this.text = typeof query === 'string' ? query : query.text
+    this.values = values ?? (typeof query === 'string' ? undefined : query.values)
+    this.name = named && typeof query !== 'string' ? query.name : undefined
+    this.#deadline = performance.now() + timeoutMs
+  }
+
+  get query_timeout(): number {
+    return Math.max(1, this.#deadline - performance.now())
+  }
+}
+
+/**
+ * Instruments the pool once: every query is timed, attributed, bounded by `timeoutMs` from the moment
+ * it is asked (QueryWithin) and, when Postgres is unreachable, turned into a 503. With `unnamed`,
+ * statements keep their name for Server-Timing but are sent unnamed (parsed each time), so no
+ * statement outlives its connection.
+ */
+function instrument(pool: pg.Pool, { unnamed, timeoutMs }: { unnamed: boolean; timeoutMs: number }): void {
   const failure = (error: unknown) => (isOutage(error) ? new StoreUnavailableError('postgres', { cause: error }) : error)
-  const query = pool.query.bind(pool) as (q: string | pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>
-  pool.query = ((q: string | pg.QueryConfig, values?: unknown[]) => {
-    const sent = unnamed && typeof q !== 'string' ? { text: q.text, values: q.values } : q
-    return measureRoundTrip('pg', describeQuery(q), () => query(sent, values), { failure })
-  }) as pg.Pool['query']
+  const query = pool.query.bind(pool) as (q: pg.QueryConfig) => Promise<pg.QueryResult>
+  pool.query = ((q: string | pg.QueryConfig, values?: unknown[]) =>
+    measureRoundTrip('pg', describeQuery(q), () => query(new QueryWithin(q, values, { named: !unnamed, timeoutMs })), { failure })) as pg.Pool['query']
 }
 
 async function postgresPlugin(fastify: FastifyInstance, opts: AppOptions) {
@@ -75,13 +99,14 @@ async function postgresPlugin(fastify: FastifyInstance, opts: AppOptions) {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: postgresPoolMax,
-    // The contract: a store that stops answering is a 503 within about a second, connecting or querying.
+    // The contract: a store that stops answering is a 503 within about a second, connecting or querying
+    // (an instrumented query's timeout counts from when it was asked: QueryWithin).
     connectionTimeoutMillis: postgresTimeout * 1000,
     query_timeout: postgresTimeout * 1000,
     idleTimeoutMillis: postgresIdleTimeout * 1000,
   })
   pool.on('error', (error) => fastify.log.warn({ err: error }, 'idle postgres connection failed'))
-  instrument(pool, { unnamed: await sharesOneSession(pool) })
+  instrument(pool, { unnamed: await sharesOneSession(pool), timeoutMs: postgresTimeout * 1000 })
   fastify.decorate('pg', pool)
   fastify.addHook('onClose', async () => {
     await pool.end()
