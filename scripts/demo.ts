@@ -83,6 +83,8 @@ if (options.replicas === undefined) {
 // only when it reads the stores itself (ORDERS_SESSION_CHECK=store): the coupling that mode shows.
 const ordersEnv = {
   REDIS_URL: sharedEnv.REDIS_URL,
+  // It waits for the API as long as the API waits on Postgres (longer on the embedded one).
+  ...(sharedEnv.DATABASE_TIMEOUT ? { DATABASE_TIMEOUT: sharedEnv.DATABASE_TIMEOUT } : {}),
   ...(labEnv.ORDERS_SESSION_CHECK === 'store' ? { DATABASE_URL: sharedEnv.DATABASE_URL, ...(sharedEnv.SESSION_SECRET ? { SESSION_SECRET: sharedEnv.SESSION_SECRET } : {}) } : {}),
 }
 start('the orders service', ordersServer, { ...labEnv, ...ordersEnv, ORDERS_PORT: ordersPort, API_URL: apiUrl })

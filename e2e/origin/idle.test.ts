@@ -40,12 +40,18 @@ test('the embedded Postgres held up for 1.3 s (the launcher that runs it stopped
   assert.equal((await browser.call('POST', '/api/session-pg/login', { username: 'alice', password: 'alice-password' })).status, 200)
   const resume = await lab.freeze('launcher')
   const started = performance.now()
-  const answers = Promise.all([browser.call('GET', '/api/session-pg/me'), new Browser(lab.webUrl).call('GET', '/api/health')])
+  const answers = Promise.all([
+    browser.call('GET', '/api/session-pg/me'),
+    new Browser(lab.webUrl).call('GET', '/api/health'),
+    // The orders service asks the API, which waits on the store: it waits as long.
+    browser.call('GET', '/orders/session-pg'),
+  ])
   await sleep(1300)
   resume()
-  const [me, health] = await answers
+  const [me, health, orders] = await answers
   const waited = performance.now() - started
   assert.equal(me.status, 200, `session-pg /me: ${me.body}`)
   assert.equal(health.status, 200, `health: ${health.body}`)
+  assert.equal(orders.status, 200, `orders: ${orders.body}`)
   assert.ok(waited >= 1200, `they waited for the store (${waited.toFixed(0)} ms)`)
 })

@@ -96,7 +96,7 @@ export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance
     redisReported = true
   })
   redis.on('ready', () => (redisReported = false))
-  const pool: pg.Pool | null = config.store ? createPgPool(config.store.databaseUrl) : null
+  const pool: pg.Pool | null = config.store ? createPgPool(config.store.databaseUrl, config.storeTimeoutMs) : null
   fastify.addHook('onClose', async () => {
     redis.disconnect()
     await pool?.end()
@@ -104,7 +104,7 @@ export async function buildOrders(config: OrdersConfig): Promise<FastifyInstance
 
   const jwks = jwksVerifier(config.apiUrl, config.jwksMaxAgeMs)
   const denylist = new Denylist(redis, 0)
-  const introspect = introspector(config.apiUrl)
+  const introspect = introspector(config.apiUrl, config.storeTimeoutMs)
   const readStore = config.store && pool ? storeReader({ redis, pool, ...config.store }) : null
 
   await fastify.register(cookie)

@@ -17,6 +17,11 @@ const EnvSchema = Type.Object({
   /** store mode only: to check the signature of the API's session cookies */
   SESSION_SECRET: Type.Optional(Type.String()),
   SESSION_SECRET_PREVIOUS: Type.Optional(Type.String()),
+  /**
+   * seconds the API waits on Postgres before answering 503 (the API's DATABASE_TIMEOUT: 2 with the embedded
+   * Postgres): the session check waits as long for the API's answer, and store mode for Postgres
+   */
+  DATABASE_TIMEOUT: Type.Integer({ minimum: 1, maximum: 2, default: 1 }),
   /** store mode only: seconds without a request after which the API ends a session (the API's SESSION_IDLE_TIMEOUT) */
   SESSION_IDLE_TIMEOUT: Type.Integer({ minimum: 1, default: 30 * 60 }),
   /** the proxies whose X-Forwarded-Proto is believed (Fastify's trustProxy, as the API's TRUST_PROXY): over https the cookies carry their `__Host-`/`__Secure-` names */
@@ -32,6 +37,8 @@ export interface OrdersConfig {
   /** how long the fetched JWKS is used before it is fetched again (ms) */
   jwksMaxAgeMs: number
   sessionCheck: OrdersSessionCheck
+  /** how long a session check waits for the API, or in store mode for Postgres (ms) */
+  storeTimeoutMs: number
   redisUrl: string
   /** the session store's credentials: present in store mode only */
   store: { databaseUrl: string; sessionSecret: string; sessionSecretPrevious: string | undefined; sessionIdleTimeout: number } | null
@@ -70,6 +77,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): OrdersConfi
     apiUrl: env.API_URL.replace(/\/+$/, ''),
     jwksMaxAgeMs: env.JWKS_MAX_AGE * 1000,
     sessionCheck: env.ORDERS_SESSION_CHECK,
+    storeTimeoutMs: env.DATABASE_TIMEOUT * 1000,
     redisUrl: env.REDIS_URL,
     store,
     trustProxy: env.TRUST_PROXY,

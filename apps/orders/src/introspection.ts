@@ -2,9 +2,6 @@ import { countRoundTrips, ERROR_CODES, type ErrorCode, type StrategyName, type U
 import { OrdersError, authMissing } from './errors.ts'
 import { hop } from './timing.ts'
 
-/** The API must answer within this, or the request fails fast with a 503 (a frozen API never holds it longer). */
-export const INTROSPECTION_TIMEOUT_MS = 1000
-
 const isErrorCode = (value: unknown): value is ErrorCode => (ERROR_CODES as readonly string[]).includes(value as string)
 
 /**
@@ -14,16 +11,17 @@ const isErrorCode = (value: unknown): value is ErrorCode => (ERROR_CODES as read
  * address, which a client cannot choose; the API rate-limits logins, not /me, so a classroom's orders
  * never meet a 429 of the hop's making). The API believes the scheme only from its TRUST_PROXY, which
  * must cover this service as it covers the web origin. One extra hop per request, recorded as `api` with what the API itself did; when the API
- * is down or frozen, a 503 within a second.
+ * is down or frozen, a 503 within `timeoutMs` (a second, two with the embedded Postgres).
  */
-export function introspector(apiUrl: string) {
+export function introspector(apiUrl: string, timeoutMs: number) {
   return async function introspect(strategy: StrategyName, cookies: string[], protocol: 'http' | 'https'): Promise<User> {
     if (cookies.length === 0) throw authMissing()
     const path = `/api/${strategy}/me`
     let status = 0
     let body: unknown
     try {
-      const signal = AbortSignal.timeout(INTROSPECTION_TIMEOUT_MS)
+      // As long as the API waits on its Postgres (DATABASE_TIMEOUT), so a busy store is its answer, not a frozen API.
+      const signal = AbortSignal.timeout(timeoutMs)
       await hop(
         'api',
         (response: { status: number; stores: string } | undefined) => (response ? `GET ${path} ${response.status}${response.stores}` : `GET ${path} failed`),
@@ -38,7 +36,7 @@ export function introspector(apiUrl: string) {
       )
     } catch (error) {
       const frozen = (error as Error).name === 'TimeoutError'
-      throw new OrdersError(503, 'API_UNREACHABLE', frozen ? `The API did not answer within ${INTROSPECTION_TIMEOUT_MS / 1000} s` : 'The API cannot be reached')
+      throw new OrdersError(503, 'API_UNREACHABLE', frozen ? `The API did not answer within ${timeoutMs / 1000} s` : 'The API cannot be reached')
     }
     if (status === 200) {
       const user = (body as { user?: User } | null)?.user

@@ -8,8 +8,8 @@ import { hop } from './timing.ts'
 type SessionStrategy = 'session' | 'session-pg' | 'session-cached'
 
 /** A Postgres pool that fails fast, records every query as a `pg` hop, and prepares nothing (an embedded Postgres shares one session with the API). */
-export function createPgPool(databaseUrl: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 1000, query_timeout: 1000, idleTimeoutMillis: 30_000 })
+export function createPgPool(databaseUrl: string, timeoutMs: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, idleTimeoutMillis: 30_000 })
   pool.on('error', () => {})
   const query = pool.query.bind(pool) as (config: pg.QueryConfig) => Promise<pg.QueryResult>
   pool.query = ((config: pg.QueryConfig) => {

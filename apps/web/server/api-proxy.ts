@@ -33,7 +33,7 @@ const FORWARDED_REQUEST_HEADERS = [
  * a 503 STORE_UNAVAILABLE after its 1 s timeouts (Redis commands; a Postgres query from when it is asked,
  * the wait for a connection included; 2 s for the embedded Postgres, asked at most twice in a row), an
  * argon2 login takes under 1 s on a loaded 2-core machine, and the orders service gives its own
- * calls to the API and Redis 1 s and 0.8 s. Five times that spares a slow laptop, and stays half the
+ * calls to the API and Redis 1 s (2 with the embedded Postgres) and 0.8 s. Five times that spares a slow laptop, and stays half the
  * 10 s the API (and this origin) give a request to arrive: an upstream that says nothing for 5 s is
  * frozen, not busy. Only the wait for the headers is bounded: a stream (/api/records) lasts.
  */
