@@ -28,11 +28,24 @@ export const test = base.extend<{ cspViolations: void; expectedCspViolations: st
 export { expect }
 
 /**
+ * Loads a page and waits until the server's stream has settled into it. React 19.2 reveals streamed
+ * Suspense content in throttled batches; when hydration renders that content first, the streamed
+ * copy stays in the document, hidden (`<div hidden id="S:n">`), for up to ≈ 300 ms
+ * (react/react#37014): a test id matches twice meanwhile, and Playwright's strict mode fails at once
+ * (a CI run of the replicas journey did). Users never see the hidden copy.
+ */
+export async function openPage(page: Page, url: string) {
+  const response = await page.goto(url)
+  await page.waitForFunction(() => !document.querySelector('div[hidden][id^="S:"]'))
+  return response
+}
+
+/**
  * Opens a view and waits for the page to be interactive: the header's live-records indicator turns
  * live only once React runs in the page. A select changed or a button clicked before then is lost
  * when React takes the server's markup over.
  */
 export async function openView(page: Page, path: string): Promise<void> {
-  await page.goto(path)
+  await openPage(page, path)
   await expect(page.getByTestId('records-status')).toHaveAttribute('data-state', 'live')
 }

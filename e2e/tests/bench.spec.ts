@@ -1,4 +1,4 @@
-import { expect, test } from '../lab-test.ts'
+import { expect, openPage, test } from '../lab-test.ts'
 import { downloadExports, importFresh } from '../exports.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
@@ -20,7 +20,7 @@ const TARGETS_PER_ROUND = ROUTES.length + 1 + Object.keys(STRATEGY_PROBES).lengt
 test('bench: a short run started from the page shows its progress, then a row per strategy and probe with measured ratios; it exports, and imports back the same', async ({ page, browser, baseURL }) => {
   // The page's run is ≈ 70 s of load (3 rounds × 20 targets × 1 s, a warm-up, seeding).
   test.setTimeout(240_000)
-  await page.goto('/bench')
+  await openPage(page, '/bench')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('What each strategy costs, beside its limit')
   // Before any run: the committed full run, with its date and machine, or the name of the older format it is in.
   const committed = page.getByTestId('bench-report-committed')

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, openView, test } from '../lab-test.ts'
+import { expect, openPage, openView, test } from '../lab-test.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
 const ALICE = { username: 'alice', password: 'alice-password' }
@@ -155,7 +155,7 @@ test('devices: log out everywhere, and the admin ends every login of alice', asy
 test('devices: a real second browser appears in the list by its User-Agent, and ending it logs it out', async ({ page, browser }) => {
   const phone = await browser.newContext({ userAgent: 'Lab phone (a second Playwright browser)' })
   const phonePage = await phone.newPage()
-  await phonePage.goto('/devices')
+  await openPage(phonePage, '/devices')
   const phoneMe = () => phonePage.evaluate(async () => (await fetch('/api/session/me')).status)
   const phoneLogin = await phonePage.evaluate(
     async (alice) => (await fetch('/api/session/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alice) })).status,

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, openView, test } from '../lab-test.ts'
+import { expect, openPage, openView, test } from '../lab-test.ts'
 import { expectAccessible } from '../accessibility.ts'
 import { REPLICAS_URL } from '../playwright.config.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
@@ -265,7 +265,7 @@ test('the favicon is there', async ({ request }) => {
 })
 
 test('an unknown page says so', async ({ page }) => {
-  const response = await page.goto('/no-such-view')
+  const response = await openPage(page, '/no-such-view')
   expect(response?.status()).toBe(404)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Not in this lab')
 })

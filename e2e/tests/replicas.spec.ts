@@ -1,4 +1,4 @@
-import { expect, openView, test } from '../lab-test.ts'
+import { expect, openPage, openView, test } from '../lab-test.ts'
 import { MEMORY_SESSION, STRATEGIES } from '@lab/contracts'
 import { REPLICAS_URL } from '../playwright.config.ts'
 import { expectAccessible } from '../accessibility.ts'
@@ -54,7 +54,7 @@ test('replicas: with no replica named, the load balancer spreads requests over b
 })
 
 test('replicas: a lab with a single API says how to start replicas', async ({ page }) => {
-  await page.goto(new URL('/replicas', `http://127.0.0.1:${process.env.E2E_WEB_PORT}`).href)
+  await openPage(page, new URL('/replicas', `http://127.0.0.1:${process.env.E2E_WEB_PORT}`).href)
   const explained = page.getByTestId('no-replicas')
   await expect(explained.getByRole('heading')).toContainText('single API process')
   await expect(explained.getByTestId('command')).toHaveText('pnpm demo --replicas 2')

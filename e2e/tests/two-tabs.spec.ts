@@ -1,5 +1,5 @@
 import type { Page, Response } from '@playwright/test'
-import { expect, openView, test } from '../lab-test.ts'
+import { expect, openPage, openView, test } from '../lab-test.ts'
 import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
@@ -37,8 +37,8 @@ const refreshLater = (tab: Page) => tab.evaluate(async () => (await fetch('/api/
 test('two real tabs of one browser refresh at the same moment: strict revokes the login in both, the grace hands both the same successor', async ({ page, context }) => {
   const tabA = page
   const tabB = await context.newPage()
-  await tabA.goto('/two-tabs')
-  await tabB.goto('/two-tabs')
+  await openPage(tabA, '/two-tabs')
+  await openPage(tabB, '/two-tabs')
 
   for (const strict of [true, false]) {
     const login = await tabA.evaluate(

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, openView, test } from '../lab-test.ts'
+import { expect, openPage, openView, test } from '../lab-test.ts'
 import { expectAccessible } from '../accessibility.ts'
 import { observe, screenshotPath } from '../reporting/observations.ts'
 
@@ -23,7 +23,7 @@ async function expectStep(page: Page, titles: string[], n: number) {
 }
 
 test('workshop: Next walks through every step, the arrow keys walk back and forth', async ({ page }) => {
-  await page.goto('/workshop')
+  await openPage(page, '/workshop')
   const titles = await stepTitles(page)
   await expectStep(page, titles, 1)
 
@@ -48,16 +48,16 @@ test('workshop: Next walks through every step, the arrow keys walk back and fort
 })
 
 test('workshop: a #step-N link opens step N, and a step named under "All steps" opens on click', async ({ page }) => {
-  await page.goto('/workshop')
+  await openPage(page, '/workshop')
   const titles = await stepTitles(page)
   for (let n = 1; n <= titles.length; n++) {
     // A fresh load: a hash change alone is a same-document navigation, and the page reads the hash when it loads.
     await page.goto('about:blank')
-    await page.goto(`/workshop#step-${n}`)
+    await openPage(page, `/workshop#step-${n}`)
     await expectStep(page, titles, n)
   }
   await page.goto('about:blank')
-  await page.goto(`/workshop#step-${titles.length + 1}`)
+  await openPage(page, `/workshop#step-${titles.length + 1}`)
   await expectStep(page, titles, 1)
 
   await page.getByRole('navigation', { name: 'All steps' }).getByRole('button', { name: titles[2], exact: true }).click()
@@ -118,7 +118,7 @@ test('workshop: a step that sends requests shows them on its live timeline, each
 })
 
 test('workshop: the alg:none step shows the range letting the token in and the real API refusing it', async ({ page }) => {
-  await page.goto('/workshop')
+  await openPage(page, '/workshop')
   const titles = await stepTitles(page)
   const step = titles.indexOf('The verifier decides, not the token') + 1
   expect(step, 'the workshop has the alg:none step').toBeGreaterThan(0)
