@@ -1,4 +1,5 @@
 import js from '@eslint/js'
+import { createNodeResolver, importX } from 'eslint-plugin-import-x'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
@@ -6,10 +7,22 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver()] },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // One workspace package reaches another through its package name and exports, never by a
+      // relative path: such a path worked here and broke the web image, whose prune leaves out what
+      // the web app does not depend on.
+      'import-x/no-relative-packages': 'error',
     },
+  },
+  {
+    // The root's launchers start the workspace; they are no package an image builds. A dependency of
+    // the root on @lab/docker would put it in every image's prune (turbo prune keeps the root's).
+    files: ['scripts/**'],
+    rules: { 'import-x/no-relative-packages': 'off' },
   },
   {
     // The bootstrap is plain JavaScript (it starts on the machine's Node): Node's globals, which

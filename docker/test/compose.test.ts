@@ -8,7 +8,7 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { DCLinter } from 'dclint'
-import { ConfigError, loadConfig } from '../../apps/api/src/config.ts'
+import { ConfigError, loadConfig } from '@lab/api/config'
 import { COMPOSE_CONF, COMPOSE_FILE, composeReplicas, readCompose, renderComposeConf } from '../src/compose.ts'
 
 const run = promisify(execFile)

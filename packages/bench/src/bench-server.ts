@@ -9,7 +9,8 @@ import { hashSync, verifySync } from '@node-rs/argon2'
 import app, { serverOptions, type AppConfig, type AppOptions } from '@lab/api/app'
 import { loadConfig } from '@lab/api/config'
 import { addProbes, type ProbeOptions } from './probes.ts'
-import type { Hashing, ReadyMessage, ReplyMessage, RequestMessage, Requests, ServerVersions } from './protocol.ts'
+import type { Hashing } from '@lab/bench-report'
+import type { ReadyMessage, ReplyMessage, RequestMessage, Requests, ServerVersions } from './protocol.ts'
 
 const send = (message: ReadyMessage | ReplyMessage) => process.send?.(message)
 

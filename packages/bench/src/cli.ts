@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runBench } from './run.ts'
-import type { BenchProgress, TargetName } from './types.ts'
+import type { BenchProgress, TargetName } from '@lab/bench-report'
 import { writeReport } from './write-report.ts'
 
 const { values } = parseArgs({

@@ -1,6 +1,4 @@
 export { runBench, FULL, QUICK, LIMIT_TARGETS, type RunBenchOptions } from './run.ts'
 export { measureOrigin } from './origin.ts'
 export { FailedRequestsError } from './load.ts'
-export { renderMarkdown, renderSvg } from './report.ts'
 export { writeReport } from './write-report.ts'
-export type * from './types.ts'

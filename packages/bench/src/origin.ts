@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '@lab/api/local-stores'
 import { FailedRequestsError } from './load.ts'
-import type { Latency, OriginOptions, OriginReport } from './types.ts'
+import type { Latency, OriginOptions, OriginReport } from '@lab/bench-report'
 
 /** Issue 14: the web origin adds at most this to a sequential call at p50. */
 export const ORIGIN_MAX_ADDED_P50_MS = 0.5

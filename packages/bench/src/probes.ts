@@ -6,7 +6,7 @@ import { Redis } from 'ioredis'
 import pg from 'pg'
 import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, type JWK } from 'jose'
 import { ACCESS_TOKEN_COOKIE, DPOP_ALGORITHMS, DPOP_PROOF_TYPE, MeResponseSchema, type MeResponse, type User } from '@lab/contracts'
-import type { ProbeName } from './types.ts'
+import type { ProbeName } from '@lab/bench-report'
 
 /** The routes of the limit probes, next to the no-auth baseline. */
 export const PROBE_PATHS = {

@@ -1,16 +1,6 @@
 // The messages between the bench (parent) and the servers under test (forked children: bench-server.ts, bare-server.ts).
+import type { LoopDelay } from '@lab/bench-report'
 import type { ProbeCredentials } from './probes.ts'
-
-/** Which argon2 calls the API under test makes: on libuv's thread pool (production) or on the event loop. */
-export type Hashing = 'thread-pool' | 'event-loop'
-
-export interface LoopDelay {
-  /** milliseconds */
-  p50: number
-  p99: number
-  max: number
-  mean: number
-}
 
 export interface ServerVersions {
   /** Fastify of both servers under test (the bench's) */

@@ -6,7 +6,7 @@ import { headersOf, loginAll, logoutAll, probeCacheHeaders, probeHeaders, type C
 import { assertAllOk, measure, type MeasuredLoad } from './load.ts'
 import { measureOrigin, startOrigin } from './origin.ts'
 import { PROBE_PATHS, type ProbeOptions } from './probes.ts'
-import type { Hashing, ServerVersions } from './protocol.ts'
+import type { ServerVersions } from './protocol.ts'
 import { startApi, startBare, type ServerProcess } from './server-process.ts'
 import { runStorm } from './storm.ts'
 import type {
@@ -14,13 +14,14 @@ import type {
   BenchProgress,
   BenchReport,
   Environment,
+  Hashing,
   LimitComparison,
   LimitTarget,
   ProbeName,
   RoundMeasurement,
   TargetName,
   TargetSummary,
-} from './types.ts'
+} from '@lab/bench-report'
 
 export const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379'

@@ -2,7 +2,8 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { once } from 'node:events'
 import type { ProbeOptions } from './probes.ts'
-import type { Hashing, ReadyMessage, ReplyMessage, RequestName, Requests } from './protocol.ts'
+import type { Hashing } from '@lab/bench-report'
+import type { ReadyMessage, ReplyMessage, RequestName, Requests } from './protocol.ts'
 
 const serverFile = (name: string) => new URL(import.meta.url.endsWith('.ts') ? `./${name}.ts` : `./${name}.js`, import.meta.url)
 // Starting waits on the stores (migrations behind other processes' lock): while the CI machine runs every

@@ -1,8 +1,7 @@
 import type { Headers } from './credentials.ts'
 import { assertAllOk, load } from './load.ts'
-import type { Hashing } from './protocol.ts'
 import type { ServerProcess } from './server-process.ts'
-import type { BenchOptions, BenchProgress, StormVariant } from './types.ts'
+import type { BenchOptions, BenchProgress, Hashing, StormVariant } from '@lab/bench-report'
 
 export interface StormOptions {
   settings: BenchOptions

@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { renderMarkdown, renderSvg } from './report.ts'
-import type { BenchReport } from './types.ts'
+import { renderMarkdown, renderSvg, type BenchReport } from '@lab/bench-report'
 
 /** Writes `name`.json, .md and .svg into `dir`; returns their paths. */
 export async function writeReport(report: BenchReport, dir: string, name: string): Promise<{ json: string; markdown: string; svg: string }> {

@@ -10,7 +10,7 @@ import { STRATEGIES } from '@lab/contracts'
 import { assertAllOk, FailedRequestsError, load } from '../src/load.ts'
 import { DATABASE_URL, REDIS_URL, serverSetup } from '../src/run.ts'
 import { startApi, type ServerProcess } from '../src/server-process.ts'
-import type { BenchProgress, BenchReport } from '../src/types.ts'
+import type { BenchProgress, BenchReport } from '@lab/bench-report'
 
 const cli = new URL('../src/cli.ts', import.meta.url)
 

@@ -1,7 +1,5 @@
-// The bench's types, by path: a dependency on @lab/bench would put the API and the load generator
-// in the web app's build graph (and its Docker image's prune) for what are only types here.
+import type { BenchProgress, BenchReport, LimitComparison, LimitTarget, ProbeName, TargetName, TargetSummary } from '@lab/bench-report'
 import type { StrategyName } from '@lab/contracts'
-import type { BenchProgress, BenchReport, LimitComparison, LimitTarget, ProbeName, TargetName, TargetSummary } from '../../../../packages/bench/src/types.ts'
 
 export type { BenchReport, LimitComparison, TargetName, TargetSummary }
 

@@ -1,7 +1,7 @@
 'use client'
 import { BENCH_SCHEMA, PAGE_RUN, type BenchReport } from '@/lib/bench'
 import { isRecord } from '@/lib/export'
-import { renderMarkdown, renderSvg } from '../../../../../packages/bench/src/report.ts'
+import { renderMarkdown, renderSvg } from '@lab/bench-report'
 import { ExportButtons } from '../export/export-buttons'
 
 /** The bench's own Markdown report, with its chart inlined, so the one file is the whole report. */

@@ -1,5 +1,15 @@
 import type { StrategyName } from '@lab/contracts'
-import type { Hashing, LoopDelay } from './protocol.ts'
+
+/** Which argon2 calls the API under test makes: on libuv's thread pool (production) or on the event loop. */
+export type Hashing = 'thread-pool' | 'event-loop'
+
+export interface LoopDelay {
+  /** milliseconds */
+  p50: number
+  p99: number
+  max: number
+  mean: number
+}
 
 /** The work a strategy cannot avoid, one limit probe each. */
 export type ProbeName = 'jwt' | 'jwt+redis' | 'jwt-cookie' | 'jwt+dpop' | 'redis' | 'pg' | 'session-cache'

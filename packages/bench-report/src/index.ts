@@ -1,0 +1,2 @@
+export { renderMarkdown, renderSvg } from './render.ts'
+export type * from './types.ts'
