@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict'
 import { connect, type AddressInfo, type Socket } from 'node:net'
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import { countRoundTrips, parseServerTiming, type RequestRecord } from '@lab/contracts'
-import { MAX_SUBSCRIBERS } from '../src/routes/records.ts'
+import { MAX_SUBSCRIBERS, REPLAY_MAX_BYTES } from '../src/routes/records.ts'
 import { buildApp } from './helpers.ts'
 
+interface RecordEvent {
+  /** the event's id, which a reconnecting EventSource sends back as Last-Event-ID */
+  id: string
+  record: RequestRecord
+  bytes: number
+}
+
 /** Reads `record` events from a Server-Sent Events body until `done` says enough. */
-async function collect(body: ReadableStream<Uint8Array>, done: (records: RequestRecord[]) => boolean): Promise<RequestRecord[]> {
-  const records: RequestRecord[] = []
+async function collectEvents(body: ReadableStream<Uint8Array>, done: (events: RecordEvent[]) => boolean): Promise<RecordEvent[]> {
+  const events: RecordEvent[] = []
   let buffer = ''
   for await (const chunk of body.pipeThrough(new TextDecoderStream())) {
     buffer += chunk
@@ -16,11 +23,17 @@ async function collect(body: ReadableStream<Uint8Array>, done: (records: Request
       const event = buffer.slice(0, end)
       buffer = buffer.slice(end + 2)
       const data = /^data: (.*)$/m.exec(event)?.[1]
-      if (/^event: record$/m.test(event) && data) records.push(JSON.parse(data) as RequestRecord)
+      const id = /^id: (.*)$/m.exec(event)?.[1] ?? ''
+      if (/^event: record$/m.test(event) && data) events.push({ id, record: JSON.parse(data) as RequestRecord, bytes: event.length + 2 })
     }
-    if (done(records)) break
+    if (done(events)) break
   }
-  return records
+  return events
+}
+
+async function collect(body: ReadableStream<Uint8Array>, done: (records: RequestRecord[]) => boolean): Promise<RequestRecord[]> {
+  const events = await collectEvents(body, (seen) => done(seen.map((event) => event.record)))
+  return events.map((event) => event.record)
 }
 
 test('every request is published on the live stream with the round trips its Server-Timing reports', async (t) => {
@@ -72,6 +85,69 @@ test('every request is published on the live stream with the round trips its Ser
 
   const deniedRecord = byId(ids[2] as string)
   assert.deepEqual([deniedRecord.statusCode, deniedRecord.errorCode, deniedRecord.roundTrips.length], [401, 'AUTH_MISSING', 0])
+})
+
+/** Opens the stream (with a Last-Event-ID when given), closed when the test ends. */
+async function subscribe(t: TestContext, base: string, lastEventId?: string) {
+  const controller = new AbortController()
+  t.after(() => controller.abort())
+  const response = await fetch(`${base}/api/records`, { signal: controller.signal, headers: lastEventId ? { 'last-event-id': lastEventId } : {} })
+  assert.equal(response.status, 200)
+  return { body: response.body as ReadableStream<Uint8Array>, close: () => controller.abort() }
+}
+
+const requestId = async (base: string, path: string) => (await fetch(`${base}${path}`)).headers.get('x-request-id') as string
+
+test('a page’s first requests keep their records when its stream opens after them: a new subscriber gets the last seconds first', async (t) => {
+  const fastify = await buildApp(t, { profile: 'demo' })
+  const base = await fastify.listen({ host: '127.0.0.1', port: 0 })
+  // Nobody subscribed yet, as when a page's first /me is answered before its EventSource is open.
+  const early = [await requestId(base, '/api/session/me'), await requestId(base, '/api/jwt/me')]
+  const { body } = await subscribe(t, base)
+  const later = await requestId(base, '/api/session-pg/me')
+  const events = await collectEvents(body, (seen) => seen.some((event) => event.record.requestId === later))
+  const ids = events.map((event) => event.record.requestId)
+  assert.deepEqual(ids.slice(-3), [...early, later], 'the early records first, then the live one, each once')
+  assert.equal(new Set(ids).size, ids.length)
+})
+
+test('a subscriber that reconnects with Last-Event-ID gets exactly what it missed; an id from another process gets the last seconds', async (t) => {
+  const fastify = await buildApp(t, { profile: 'demo' })
+  const base = await fastify.listen({ host: '127.0.0.1', port: 0 })
+  const first = await subscribe(t, base)
+  const seen = await requestId(base, '/api/session/me')
+  const [lastSeen] = await collectEvents(first.body, (events) => events.some((event) => event.record.requestId === seen))
+  assert.equal(lastSeen?.record.requestId, seen)
+  first.close()
+  // Away for a while: two requests go by.
+  const missed = [await requestId(base, '/api/jwt/me'), await requestId(base, '/api/session-cached/me')]
+  const resumed = await subscribe(t, base, lastSeen?.id)
+  const after = await requestId(base, '/api/jwt-cookie/me')
+  const events = await collectEvents(resumed.body, (got) => got.some((event) => event.record.requestId === after))
+  assert.deepEqual(
+    events.map((event) => event.record.requestId),
+    [...missed, after],
+  )
+  // An id this process never gave (another replica's, or from before a restart): the last seconds instead.
+  const foreign = await subscribe(t, base, `other-replica.x:${events.length}`)
+  const replayed = await collectEvents(foreign.body, (got) => got.some((event) => event.record.requestId === after))
+  assert.deepEqual(
+    replayed.map((event) => event.record.requestId),
+    [seen, ...missed, after],
+  )
+})
+
+test(`what a new subscriber is sent first stays within ${REPLAY_MAX_BYTES / 1024} KiB, however fat the records`, async (t) => {
+  const fastify = await buildApp(t, { profile: 'demo' })
+  const base = await fastify.listen({ host: '127.0.0.1', port: 0 })
+  const path = `/api/${'x'.repeat(8 * 1024)}`
+  for (let sent = 0; sent < 300; sent += 50) await Promise.all(Array.from({ length: 50 }, () => fastify.inject({ method: 'GET', url: path })))
+  const last = await requestId(base, '/api/jwt/me')
+  const { body } = await subscribe(t, base)
+  const events = await collectEvents(body, (seen) => seen.some((event) => event.record.requestId === last))
+  const bytes = events.reduce((sum, event) => sum + event.bytes, 0)
+  assert.ok(events.length > 100, `the newest records are replayed (${events.length})`)
+  assert.ok(bytes <= REPLAY_MAX_BYTES, `${bytes} bytes replayed`)
 })
 
 test('the live stream exists only in the demo profile', async (t) => {

@@ -8,10 +8,18 @@ const HEARTBEAT_MS = 15_000
 export const MAX_SUBSCRIBERS = 200
 /** A subscriber that has this much unread is not keeping up: it is dropped, never buffered without bound. */
 export const MAX_UNREAD_BYTES = 256 * 1024
+/**
+ * The last records are kept this long for a subscriber that connects: a page's first requests go out
+ * while its stream is still opening, and on a busy machine they are answered first (a CI run saw a
+ * pane's first `/me` without its record for good). Bounded in bytes as well.
+ */
+export const REPLAY_MS = 10_000
+export const REPLAY_MAX_BYTES = 1024 * 1024
 
 /**
  * The live stream of request records (Server-Sent Events, event `record`) the web lab draws from.
  * Demo profile only: it shows every request of everyone (logins, failures, paths) to anyone listening.
+ * A subscriber gets the last seconds' records first, or what it missed since its Last-Event-ID.
  */
 export default async function recordsRoutes(fastify: FastifyInstance) {
   if (fastify.config.profile !== 'demo') return
@@ -25,12 +33,33 @@ export default async function recordsRoutes(fastify: FastifyInstance) {
     }
     stream.write(frame)
   }
+  // Each event's id names this process and its place in the stream: a browser that reconnects sends
+  // the last one it saw (Last-Event-ID) and gets what it missed, if it was this process and still kept.
+  const incarnation = `${fastify.config.replicaName}.${Date.now().toString(36)}`
+  let lastSeq = 0
+  const kept: Array<{ seq: number; at: number; frame: string }> = []
+  let keptBytes = 0
   // One serialisation per record, whatever the number of subscribers.
   fastify.records.subscribe((record: RequestRecord) => {
-    if (open.size === 0) return
-    const frame = `event: record\ndata: ${JSON.stringify(record)}\n\n`
+    const seq = ++lastSeq
+    const frame = `id: ${incarnation}:${seq}\nevent: record\ndata: ${JSON.stringify(record)}\n\n`
+    const now = Date.now()
+    kept.push({ seq, at: now, frame })
+    keptBytes += frame.length
+    for (let first = kept[0]; first && (keptBytes > REPLAY_MAX_BYTES || first.at < now - REPLAY_MS); first = kept[0]) {
+      keptBytes -= first.frame.length
+      kept.shift()
+    }
     for (const stream of open) send(stream, frame)
   })
+  /** What a new subscriber is sent first: the records after its Last-Event-ID, or else the last REPLAY_MS. */
+  const replay = (lastEventId: string | undefined) => {
+    const colon = lastEventId?.lastIndexOf(':') ?? -1
+    const since = lastEventId?.slice(0, colon) === incarnation ? Number(lastEventId.slice(colon + 1)) : NaN
+    const resumes = Number.isInteger(since) && since <= lastSeq && since >= (kept[0]?.seq ?? lastSeq + 1) - 1
+    const after = Date.now() - REPLAY_MS
+    return kept.filter((entry) => (resumes ? entry.seq > since : entry.at >= after)).map((entry) => entry.frame)
+  }
   const heartbeat = setInterval(() => {
     for (const stream of open) send(stream, ': heartbeat\n\n')
   }, HEARTBEAT_MS).unref()
@@ -51,7 +80,8 @@ export default async function recordsRoutes(fastify: FastifyInstance) {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     })
-    stream.write(': connected\n\n')
+    const lastEventId = request.headers['last-event-id']
+    stream.write(': connected\n\n' + replay(typeof lastEventId === 'string' ? lastEventId : undefined).join(''))
     open.add(stream)
     // The response closes when its connection does: the client went away, through whatever proxy.
     stream.on('close', () => open.delete(stream))
