@@ -2,7 +2,7 @@
 // machine with nothing but Node ≥ 20 and npm, `npm run demo` and `npm test` work, and `pnpm <script>`
 // does the same once pnpm is on PATH. First it makes sure of what the script needs, installing only
 // what is missing (when everything is there, each check is a file lookup):
-//   - Node ≥ 22: when the machine's is older, Node 24 LTS from the npm registry's node-<os>-<cpu>
+//   - Node ≥ 24.9 (MINIMUM_NODE): when the machine's is older, Node 24 LTS from the npm registry's node-<os>-<cpu>
 //     package, in .tools/node; once there it is used for good, so node_modules always meets one Node;
 //   - pnpm, the version package.json's `packageManager` pins, in .tools/pnpm;
 //   - the Debian packages the script needs (as root, with apt-get; otherwise it says what to install);
@@ -76,10 +76,19 @@ export function debianStep(missing, { asRoot, apt }) {
   return { kind: 'hint', message: `lab: please install ${missing.join(', ')} (Debian/Ubuntu: sudo apt-get install ${missing.join(' ')})` }
 }
 
-/** Which Node runs the lab: the one in .tools when it is the pinned version, else the machine's when ≥ 22. */
+/**
+ * The oldest Node the lab runs on: its TypeScript runs as it is (type stripping, unflagged since 22.18
+ * and 23.6), and the web origin answers protocol upgrades itself (http's shouldUpgradeCallback, 24.9),
+ * which an older Node ignores, leaving such sockets open and unanswered.
+ */
+export const MINIMUM_NODE = [24, 9]
+
+/** Which Node runs the lab: the one in .tools when it is the pinned version, else the machine's when ≥ MINIMUM_NODE. */
 export function nodeChoice(machineVersion, toolsVersion) {
   if (toolsVersion === NODE_VERSION) return 'tools'
-  if (toolsVersion === undefined && Number(machineVersion.split('.')[0]) >= 22) return 'machine'
+  const [major, minor] = machineVersion.split('.').map(Number)
+  const recentEnough = major > MINIMUM_NODE[0] || (major === MINIMUM_NODE[0] && minor >= MINIMUM_NODE[1])
+  if (toolsVersion === undefined && recentEnough) return 'machine'
   return 'install'
 }
 

@@ -18,11 +18,14 @@ test('every root script goes through the bootstrap under its own name, and none 
   }
 })
 
-test('Node: the machine’s when ≥ 22, else the pinned one installed into .tools, which is then kept', () => {
+test('Node: the machine’s when ≥ 24.9, else the pinned one installed into .tools, which is then kept', () => {
   assert.equal(nodeChoice('20.20.2', undefined), 'install')
   assert.equal(nodeChoice('20.20.2', NODE_VERSION), 'tools')
   assert.equal(nodeChoice('20.20.2', '24.1.0'), 'install')
-  assert.equal(nodeChoice('22.12.0', undefined), 'machine')
+  assert.equal(nodeChoice('22.22.0', undefined), 'install')
+  assert.equal(nodeChoice('24.8.0', undefined), 'install')
+  assert.equal(nodeChoice('24.9.0', undefined), 'machine')
+  assert.equal(nodeChoice('25.1.0', undefined), 'machine')
   assert.equal(nodeChoice('24.0.0', NODE_VERSION), 'tools')
 })
 
