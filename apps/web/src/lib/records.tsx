@@ -1,6 +1,7 @@
 'use client'
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { RequestRecord } from '@lab/contracts'
+import { RecordStore } from './record-store'
 
 type StreamState = 'connecting' | 'live' | 'lost'
 
@@ -14,21 +15,16 @@ interface RecordsValue {
 
 const RecordsContext = createContext<RecordsValue | null>(null)
 
-/** Enough for every request on screen; older records are dropped. */
-const KEPT = 2000
-
 /**
  * One connection to the API's live stream (`/api/records`) for the whole lab, when `live`: the
  * stream exists in the demo profile only. Without it, no record ever arrives.
  */
 export function RecordsProvider({ live, children }: { live: boolean; children: ReactNode }) {
-  const records = useRef(new Map<string, RequestRecord>())
+  const records = useRef(new RecordStore())
   const [state, setState] = useState<StreamState>('connecting')
   const [, setVersion] = useState(0)
   const add = useCallback((arrived: RequestRecord[]) => {
-    const map = records.current
-    for (const record of arrived) map.set(record.requestId, record)
-    while (map.size > KEPT) map.delete(map.keys().next().value as string)
+    records.current.add(arrived)
     setVersion((version) => version + 1)
   }, [])
 
